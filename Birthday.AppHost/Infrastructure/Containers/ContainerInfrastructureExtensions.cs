@@ -1,0 +1,30 @@
+namespace Birthday.AppHost.Infrastructure.Containers;
+
+/// <summary>
+/// The servers as containers, for machines with a container engine and for the exported deployment: the same topology
+/// and the same resource names as host mode.
+/// </summary>
+public static class ContainerInfrastructureExtensions
+{
+    public static BirthdayInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var postgresPassword = builder.AddGeneratedSecret("postgres-password");
+        var postgres = builder.AddPostgres("postgres", password: postgresPassword)
+            .WithDataVolume()
+            .WithArgs("-c", "wal_level=replica", "-c", "max_wal_senders=10", "-c", "max_replication_slots=10", "-c", "max_connections=500");
+        var database = postgres.AddDatabase(BirthdayInfrastructure.DatabaseName);
+        var readDatabase = builder.AddPostgresStreamingReplica("postgres-replica", postgres, postgresPassword);
+
+        var messaging = builder.AddRabbitMQContainerCluster("messaging", BirthdayInfrastructure.RabbitMQNodeCount);
+
+        var cache = builder.AddRedis("cache")
+            .WithDataVolume()
+            .WithPersistence(TimeSpan.FromSeconds(60));
+
+        return new BirthdayInfrastructure(InfrastructureMode.Containers, database, readDatabase, messaging, cache);
+    }
+
+    /// <summary>A secret generated once and kept (user secrets in development, the deployment's parameters in production).</summary>
+    internal static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+}

@@ -1,0 +1,42 @@
+namespace Birthday.AppHost.Infrastructure.Containers;
+
+public static class PostgresReplicaContainerExtensions
+{
+    /// <summary>
+    /// A hot standby of <paramref name="primary"/>: on an empty volume it clones the primary with pg_basebackup (creating
+    /// its replication slot), then runs as a streaming replica. Returns the read connection string, <c>{name}</c>'s database.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddPostgresStreamingReplica(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<PostgresServerResource> primary,
+        IResourceBuilder<ParameterResource> password)
+    {
+        const string bootstrap = """
+            set -e
+            if [ ! -s "$PGDATA/PG_VERSION" ]; then
+              until pg_isready -h "$PRIMARY_HOST" -p 5432 -U postgres; do sleep 1; done
+              pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U postgres -D "$PGDATA" -X stream -C -S birthday_replica -R
+              chmod 700 "$PGDATA"
+            fi
+            exec docker-entrypoint.sh postgres -c hot_standby=on -c max_connections=500
+            """;
+
+        // The replica must run the primary's exact Postgres build: take the image Aspire chose for the primary.
+        var image = primary.Resource.Annotations.OfType<ContainerImageAnnotation>().Single();
+        var replica = builder.AddContainer(name, image.Image, image.Tag ?? "latest")
+            .WithImageRegistry(image.Registry)
+            .WithEntrypoint("bash")
+            .WithArgs("-c", bootstrap)
+            .WithEnvironment("PRIMARY_HOST", primary.Resource.Name)
+            .WithEnvironment("PGPASSWORD", password)
+            .WithEnvironment("POSTGRES_PASSWORD", password)
+            .WithEnvironment("PGDATA", "/var/lib/postgresql/data")
+            .WithVolume($"{name}-data", "/var/lib/postgresql/data")
+            .WithEndpoint(targetPort: 5432, name: "tcp", scheme: "tcp")
+            .WithParentRelationship(primary)
+            .WaitFor(primary);
+
+        var endpoint = replica.GetEndpoint("tcp");
+        return builder.AddConnectionString($"{BirthdayInfrastructure.DatabaseName}-replica", ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password};Database={BirthdayInfrastructure.DatabaseName}"));
+    }
+}

@@ -1,0 +1,42 @@
+namespace Birthday.AppHost.Infrastructure.Containers;
+
+public static class RabbitMQContainerClusterExtensions
+{
+    /// <summary>
+    /// <paramref name="nodeCount"/> RabbitMQ containers sharing one Erlang cookie; nodes 2..n find node 1 through classic
+    /// peer discovery. The connection string <c>{name}</c> names every node, like host mode's.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQContainerCluster(
+        this IDistributedApplicationBuilder builder, string name, int nodeCount)
+    {
+        var userName = builder.AddParameter($"{name}-username", "birthday");
+        var password = builder.AddGeneratedSecret($"{name}-password");
+        var cookie = builder.AddGeneratedSecret($"{name}-cookie");
+
+        var nodes = Enumerable.Range(1, nodeCount).Select(index =>
+        {
+            var nodeName = $"{name}-{index}";
+            var node = builder.AddRabbitMQ(nodeName, userName, password)
+                .WithManagementPlugin()
+                .WithDataVolume()
+                .WithContainerRuntimeArgs("--hostname", nodeName)
+                .WithEnvironment("RABBITMQ_NODENAME", $"rabbit@{nodeName}")
+                .WithEnvironment("RABBITMQ_ERLANG_COOKIE", cookie);
+            if (index > 1)
+            {
+                node.WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
+                    $"-rabbit cluster_formation [{{peer_discovery_backend,rabbit_peer_discovery_classic_config}},{{classic_config,[{{nodes,['rabbit@{name}-1']}}]}}]");
+            }
+
+            return node;
+        }).ToList();
+
+        var hosts = ReferenceExpression.Create($"{nodes[0].GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)}");
+        foreach (var node in nodes.Skip(1))
+        {
+            hosts = ReferenceExpression.Create($"{hosts},{node.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)}");
+        }
+
+        return builder.AddConnectionString(name, ReferenceExpression.Create($"amqp://{userName}:{password}@{hosts}/"));
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace Birthday.AppHost.Infrastructure.Host;
+
+/// <summary>Healthy when the server accepts a login and is in the role it should have (primary, or standby in recovery).</summary>
+public sealed class PostgresHealthCheck(string connectionString, bool expectStandby) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=3");
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+            var inRecovery = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return inRecovery == expectStandby
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy(expectStandby ? "the replica is not in recovery" : "the primary is in recovery");
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message, ex);
+        }
+    }
+}

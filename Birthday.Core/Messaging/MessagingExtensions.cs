@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
+
+namespace Birthday.Core.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string ConnectionName = "messaging";
+
+    /// <summary>
+    /// The RabbitMQ connection through Aspire's client integration (health check, tracing, connect retries), able to reach
+    /// any node of the cluster: when the node it uses stops, automatic recovery reconnects to another.
+    /// </summary>
+    public static TBuilder AddBirthdayMessaging<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not set: the AppHost gives it to every service that references messaging.");
+        var address = RabbitMQClusterAddress.Parse(connectionString);
+
+        builder.AddRabbitMQClient(ConnectionName,
+            settings => settings.ConnectionString = address.FirstNode.ToString(),
+            factory =>
+            {
+                factory.EndpointResolverFactory = _ => new DefaultEndpointResolver(address.Nodes);
+                factory.AutomaticRecoveryEnabled = true;
+                factory.TopologyRecoveryEnabled = true;
+                factory.NetworkRecoveryInterval = TimeSpan.FromSeconds(2);
+                factory.ClientProvidedName = builder.Environment.ApplicationName;
+            });
+        return builder;
+    }
+}
