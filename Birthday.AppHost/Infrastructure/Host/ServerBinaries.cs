@@ -8,10 +8,13 @@ public sealed record ServerBinaries(string PostgresBin, string RabbitMQBin, stri
 {
     private static readonly string[] EpmdLocations = ["/usr/bin/epmd", "/usr/lib/erlang/bin/epmd"];
 
-    public static ServerBinaries Locate()
+    /// <param name="root">The file system root to look under; tests point it at an empty folder.</param>
+    public static ServerBinaries Locate(string root = "/")
     {
-        var postgresBin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
+        string At(string path) => Path.Combine(root, path.TrimStart('/'));
+
+        var postgresBin = Directory.Exists(At("/usr/lib/postgresql"))
+            ? Directory.GetDirectories(At("/usr/lib/postgresql"))
                 .Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "postgres")) && File.Exists(Path.Combine(d, "pg_basebackup")))
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
@@ -24,19 +27,19 @@ public sealed record ServerBinaries(string PostgresBin, string RabbitMQBin, stri
             missing.Add("postgresql (no /usr/lib/postgresql/*/bin/postgres)");
         }
 
-        const string rabbitMQBin = "/usr/lib/rabbitmq/bin";
+        var rabbitMQBin = At("/usr/lib/rabbitmq/bin");
         if (!File.Exists(Path.Combine(rabbitMQBin, "rabbitmq-server")))
         {
             missing.Add($"rabbitmq-server (no {rabbitMQBin}/rabbitmq-server)");
         }
 
-        var epmd = EpmdLocations.FirstOrDefault(File.Exists);
+        var epmd = EpmdLocations.Select(At).FirstOrDefault(File.Exists);
         if (epmd is null)
         {
             missing.Add("erlang-base (no epmd; it comes with rabbitmq-server)");
         }
 
-        const string redisServer = "/usr/bin/redis-server";
+        var redisServer = At("/usr/bin/redis-server");
         if (!File.Exists(redisServer))
         {
             missing.Add($"redis-server (no {redisServer})");

@@ -1,0 +1,194 @@
+using System.Text;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Birthday.Tests.Integration;
+
+/// <summary>
+/// The whole application, booted once for every integration test: host-mode servers in a fresh temporary state folder,
+/// all replicas, the gateway. Tests make their own data (unique names), so they never depend on each other's order.
+/// Disposing stops everything and checks that no server process it started is left behind.
+/// </summary>
+public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("birthday-tests-").FullName;
+    private readonly ResourceLogs _logs = new();
+    private readonly ServerProcesses _serverProcesses = new();
+    private readonly ResourceHealth _health = new();
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
+
+    public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
+        [
+            "--Infrastructure:Mode=host",
+            $"--Infrastructure:StateDirectory={_stateDirectory}",
+        ]);
+        _app = await builder.BuildAsync();
+        _logs.Follow(_app);
+        _serverProcesses.Follow(_app);
+        _health.Follow(_app);
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await _app.StartAsync(timeout.Token);
+        var names = Model.Resources.Where(r => r.HasHealthChecks()).Select(r => r.Name).ToList();
+        try
+        {
+            while (!names.All(IsHealthy))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            var unhealthy = names.Where(n => !IsHealthy(n)).ToList();
+            throw new TimeoutException(
+                $"Not healthy after {StartTimeout}: {string.Join(", ", unhealthy)}.\n{_logs.Tail(unhealthy, 40)}");
+        }
+
+        diagnostics.OnMessage(new DiagnosticMessage($"Birthday application healthy; state in {_stateDirectory}"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        var survivors = await _serverProcesses.WaitUntilAllExitedAsync(_stateDirectory, TimeSpan.FromSeconds(45));
+        if (survivors.Count == 0)
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+
+        Assert.True(survivors.Count == 0,
+            $"Server processes the test run started are still running: {string.Join("; ", survivors)}");
+    }
+
+    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway");
+
+    public async Task<string> ConnectionStringAsync(string resourceName) =>
+        await App.GetConnectionStringAsync(resourceName)
+        ?? throw new InvalidOperationException($"{resourceName} has no connection string.");
+
+    /// <summary>True when every instance of the resource (each replica of a project) reports healthy.</summary>
+    public bool IsHealthy(string resourceName) => _health.IsHealthy(resourceName);
+
+    /// <summary>Stops a resource through the same command the dashboard's Stop button uses.</summary>
+    public async Task StopResourceAsync(string name, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(name, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(result.Success, $"stopping {name} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.TerminalStates, cancellationToken);
+    }
+
+    public async Task StartResourceAsync(string name, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(result.Success, $"starting {name} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellationToken);
+    }
+
+    public string LogTail(string resourceName, int lines = 40) => _logs.Tail([resourceName], lines);
+}
+
+[CollectionDefinition(Name)]
+public sealed class BirthdayApplicationGroup : ICollectionFixture<BirthdayApplication>
+{
+    public const string Name = "Birthday application";
+}
+
+internal static class ResourceExtensions
+{
+    public static bool HasHealthChecks(this IResource resource) => resource.Annotations.OfType<HealthCheckAnnotation>().Any();
+}
+
+/// <summary>The latest health of every resource instance: a replicated project has one instance per replica.</summary>
+internal sealed class ResourceHealth
+{
+    private readonly Dictionary<string, (string Name, HealthStatus? Status)> _instances = [];
+
+    public void Follow(DistributedApplication app) => _ = Task.Run(async () =>
+    {
+        await foreach (var update in app.ResourceNotifications.WatchAsync())
+        {
+            lock (_instances)
+            {
+                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.HealthStatus);
+            }
+        }
+    });
+
+    public bool IsHealthy(string resourceName)
+    {
+        lock (_instances)
+        {
+            var statuses = _instances.Values.Where(i => i.Name == resourceName).Select(i => i.Status).ToList();
+            return statuses.Count > 0 && statuses.All(s => s == HealthStatus.Healthy);
+        }
+    }
+}
+
+/// <summary>Keeps every resource's recent log lines, so a failure can say what the server said.</summary>
+internal sealed class ResourceLogs
+{
+    private readonly Dictionary<string, Queue<string>> _lines = [];
+
+    public void Follow(DistributedApplication app)
+    {
+        var loggerService = app.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
+        {
+            _ = Task.Run(async () =>
+            {
+                await foreach (var batch in loggerService.WatchAsync(resource.Name))
+                {
+                    lock (_lines)
+                    {
+                        var queue = _lines.TryGetValue(resource.Name, out var q) ? q : _lines[resource.Name] = new Queue<string>();
+                        foreach (var line in batch)
+                        {
+                            queue.Enqueue(line.Content);
+                            if (queue.Count > 200)
+                            {
+                                queue.Dequeue();
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    public string Tail(IEnumerable<string> resourceNames, int lines)
+    {
+        var text = new StringBuilder();
+        lock (_lines)
+        {
+            foreach (var name in resourceNames)
+            {
+                text.Append("--- ").Append(name).AppendLine(" ---");
+                if (_lines.TryGetValue(name, out var queue))
+                {
+                    foreach (var line in queue.TakeLast(lines))
+                    {
+                        text.AppendLine(line);
+                    }
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+}

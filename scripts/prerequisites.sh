@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Sourced by run.sh and test.sh. Where no container engine answers, the application runs its servers as processes of
+# this machine (host mode) and needs Debian's postgresql, rabbitmq-server and redis-server packages: install what is
+# missing, saying so, without starting the distribution's own services.
+
+require_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET SDK is not on PATH; install .NET SDK 10 (see global.json) and try again." >&2
+    exit 1
+  fi
+}
+
+container_engine_answers() {
+  command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1
+}
+
+missing_server_packages() {
+  local missing=()
+  compgen -G "/usr/lib/postgresql/*/bin/pg_basebackup" >/dev/null || missing+=(postgresql)
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+  echo "${missing[@]}"
+}
+
+ensure_host_servers() {
+  if [ "${INFRASTRUCTURE_MODE:-auto}" != "host" ] && container_engine_answers; then
+    echo "A container engine answers: the servers will run as containers."
+    return 0
+  fi
+
+  local missing
+  missing=$(missing_server_packages)
+  if [ -z "$missing" ]; then
+    return 0
+  fi
+
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: host mode needs these Debian packages: $missing. Install them as root (apt-get install -y --no-install-recommends $missing), or run with a container engine." >&2
+    exit 1
+  fi
+
+  echo "No container engine answers, so the servers run as host processes. Installing the missing Debian packages: $missing"
+  # The packages' own services must not start: the application starts its own servers on loopback, on ports of its choosing.
+  local created_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    created_policy=yes
+  fi
+  local status=0
+  apt-get update -qq -o DPkg::Lock::Timeout=300 || status=$?
+  if [ "$status" = 0 ]; then
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $missing >/dev/null || status=$?
+  fi
+  [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d
+  if [ "$status" != 0 ]; then
+    echo "error: installing $missing failed (apt-get exit $status)." >&2
+    exit 1
+  fi
+  echo "Installed: $missing"
+}
