@@ -1,12 +1,22 @@
+using Birthday.Api.Apis;
+using Birthday.Api.Extensions;
 using Birthday.Core.Messaging;
 using Birthday.Core.Persistence;
+using Birthday.Core.Time;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApplicationClock();
 builder.AddBirthdayData();
 builder.AddBirthdayMessaging();
-builder.AddRedisClient("cache");
+builder.AddUsersApi();
 
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapApiDocumentation();
+app.MapUsersEndpoints();
+
+await app.MigrateBirthdayDatabaseAsync();
 app.Run();

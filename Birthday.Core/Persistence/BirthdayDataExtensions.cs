@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace Birthday.Core.Persistence;
 
@@ -16,11 +17,18 @@ public static class BirthdayDataExtensions
     public static TBuilder AddBirthdayData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddNpgsqlDbContext<BirthdayDbContext>(PrimaryConnectionName,
-            configureDbContextOptions: options => options.UseNpgsql(npgsql => npgsql.UseNodaTime()));
+            configureDbContextOptions: options => Configure(options));
         builder.AddNpgsqlDbContext<ReadOnlyBirthdayDbContext>(ReplicaConnectionName,
-            configureDbContextOptions: options => options
-                .UseNpgsql(npgsql => npgsql.UseNodaTime())
-                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+            configureDbContextOptions: options => Configure(options).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         return builder;
     }
+
+    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, Action<NpgsqlDbContextOptionsBuilder>? npgsql = null) =>
+        options
+            .UseNpgsql(o =>
+            {
+                o.UseNodaTime();
+                npgsql?.Invoke(o);
+            })
+            .UseSnakeCaseNamingConvention();
 }

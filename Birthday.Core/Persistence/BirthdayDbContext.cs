@@ -1,3 +1,5 @@
+using Birthday.Core.Messages;
+using Birthday.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace Birthday.Core.Persistence;
@@ -12,5 +14,14 @@ public class BirthdayDbContext : DbContext
     /// <summary>For <see cref="ReadOnlyBirthdayDbContext"/>, which shares the model but not the connection.</summary>
     protected BirthdayDbContext(DbContextOptions options) : base(options)
     {
+    }
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BirthdayDbContext).Assembly);
     }
 }

@@ -1,0 +1,35 @@
+using Birthday.Api.Users;
+using Birthday.Core.Messages;
+using Birthday.Core.Occasions;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using StackExchange.Redis;
+
+namespace Birthday.Api.Extensions;
+
+public static class UsersApiExtensions
+{
+    /// <summary>The users API's own services: reads, writes, the shared cache, and the occasion rules they apply.</summary>
+    public static WebApplicationBuilder AddUsersApi(this WebApplicationBuilder builder)
+    {
+        // Aspire's Redis client (health check, tracing) owns the connection; the distributed cache under HybridCache reuses it.
+        builder.AddRedisClient("cache");
+        builder.Services.AddStackExchangeRedisCache(_ => { });
+        builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, services) =>
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
+        builder.Services.AddHybridCache();
+
+        builder.Services.AddSingleton(OccasionCatalog.Default);
+        builder.Services.AddSingleton(new OccurrenceCalculator(builder.Configuration.GetValue("Occasions:LeapDayRule", LeapDayRule.February28)));
+        builder.Services.AddSingleton<MessagePlanner>();
+        builder.Services.AddSingleton<UserCache>();
+        builder.Services.AddScoped<UserStore>();
+        builder.Services.AddScoped<UserQueries>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static RouteHandlerBuilder WithRequestSizeLimit(this RouteHandlerBuilder endpoint, long bytes) =>
+        endpoint.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(bytes));
+}

@@ -1,0 +1,49 @@
+using Birthday.Core.Messages;
+using Birthday.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Birthday.Core.Persistence;
+
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> message)
+    {
+        message.ToTable("messages");
+        message.HasKey(m => m.Id);
+        message.Property(m => m.Kind).HasMaxLength(32);
+        message.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        message.Property(m => m.IdempotencyKey).HasMaxLength(100);
+        message.Property(m => m.Email).HasMaxLength(255);
+        message.Property(m => m.Text).HasMaxLength(400);
+        message.Property(m => m.ProviderMessageId).HasMaxLength(200);
+        message.Property(m => m.LastError).HasMaxLength(2000);
+        message.Ignore(m => m.IsOpen);
+        message.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
+
+        // At most one open row per user and kind: the database itself holds the invariant the planner keeps.
+        message.HasIndex(m => new { m.UserId, m.Kind })
+            .IsUnique()
+            .HasFilter("status IN ('Pending', 'Enqueued', 'Sending')")
+            .HasDatabaseName(DatabaseConstraints.OneOpenMessagePerKind);
+
+        // A key is never reused by two live rows; a cancelled row's key may come back for the same day's replacement.
+        message.HasIndex(m => m.IdempotencyKey)
+            .IsUnique()
+            .HasFilter("status <> 'Cancelled'")
+            .HasDatabaseName(DatabaseConstraints.IdempotencyKeyIndex);
+
+        // The scheduler's claim: Pending rows whose next attempt is due, oldest first. Small, because few rows are pending-and-due.
+        message.HasIndex(m => m.NextAttemptAt)
+            .HasFilter("status = 'Pending'")
+            .HasDatabaseName("ix_messages_pending_due");
+
+        // Recovery of lapsed leases.
+        message.HasIndex(m => m.LeaseUntil)
+            .HasFilter("status IN ('Enqueued', 'Sending')")
+            .HasDatabaseName("ix_messages_leased");
+
+        // A user's history, newest first.
+        message.HasIndex(m => new { m.UserId, m.DueAt }).HasDatabaseName("ix_messages_user_due");
+    }
+}
