@@ -1,3 +1,4 @@
+using Birthday.AppHost;
 using Birthday.AppHost.Infrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ var api = builder.AddProject<Projects.Birthday_Api>("api")
     .WithReference(infra.ReadReplica).WaitFor(infra.ReadReplica)
     .WithReference(infra.Messaging).WaitFor(infra.Messaging)
     .WithReference(infra.Cache).WaitFor(infra.Cache)
+    .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
 // The scheduler and the workers start after the api, which owns the database schema and applies its migrations.
@@ -24,14 +26,16 @@ builder.AddProject<Projects.Birthday_Scheduler>("scheduler")
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
     .WaitFor(api).WaitFor(infra.Messaging)
+    .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Birthday_Worker>("worker")
     .WithReplicas(builder.ReplicaCount("worker", 3))
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
-    .WithReference(infra.Messaging).WithReference(infra.Cache)
+    .WithReference(infra.Messaging)
     .WithReference(emailSimulator)
     .WaitFor(api).WaitFor(infra.Messaging).WaitFor(emailSimulator)
+    .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
 // The only public door (nginx's place in the old system): routes /api/v1 to the api replicas.

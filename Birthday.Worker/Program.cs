@@ -1,11 +1,18 @@
+using Birthday.Core.Messages;
 using Birthday.Core.Messaging;
 using Birthday.Core.Persistence;
+using Birthday.Core.Time;
+using Birthday.Worker;
+using Birthday.Worker.Sending;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApplicationClock();
 builder.AddBirthdayData();
 builder.AddBirthdayMessaging();
-builder.AddRedisClient("cache");
+builder.AddOccasionRules();
+builder.AddEmailClient();
+builder.AddMessageDelivery();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,6 +1,5 @@
 using Birthday.Api.Users;
 using Birthday.Core.Messages;
-using Birthday.Core.Occasions;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using StackExchange.Redis;
 
@@ -18,9 +17,7 @@ public static class UsersApiExtensions
             options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
         builder.Services.AddHybridCache();
 
-        builder.Services.AddSingleton(OccasionCatalog.Default);
-        builder.Services.AddSingleton(new OccurrenceCalculator(builder.Configuration.GetValue("Occasions:LeapDayRule", LeapDayRule.February28)));
-        builder.Services.AddSingleton<MessagePlanner>();
+        builder.AddOccasionRules();
         builder.Services.AddSingleton<UserCache>();
         builder.Services.AddScoped<UserStore>();
         builder.Services.AddScoped<UserQueries>();

@@ -45,6 +45,12 @@ public sealed class Message
 
     public Instant? SentAt { get; set; }
 
+    /// <summary>How often the scheduler has put the row on the queue; each lapsed claim waits longer before the next.</summary>
+    public int EnqueueCount { get; set; }
+
+    /// <summary>W3C traceparent of the request that scheduled the row, so its delivery joins that request's trace.</summary>
+    public string? TraceParent { get; init; }
+
     public Instant CreatedAt { get; init; }
 
     public Instant UpdatedAt { get; set; }
@@ -63,6 +69,7 @@ public sealed class Message
         IdempotencyKey = KeyFor(user.Id, kind.Code, occurrence.LocalDate),
         Text = kind.Render(user.FirstName, user.LastName),
         Email = user.Email,
+        TraceParent = System.Diagnostics.Activity.Current?.Id,
         CreatedAt = now,
         UpdatedAt = now,
     };

@@ -18,6 +18,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.Property(m => m.Text).HasMaxLength(400);
         message.Property(m => m.ProviderMessageId).HasMaxLength(200);
         message.Property(m => m.LastError).HasMaxLength(2000);
+        message.Property(m => m.TraceParent).HasMaxLength(64);
         message.Ignore(m => m.IsOpen);
         message.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
 

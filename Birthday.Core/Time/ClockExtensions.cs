@@ -9,18 +9,28 @@ namespace Birthday.Core.Time;
 public static class ClockExtensions
 {
     public const string VirtualStartSetting = "Clock:VirtualStart";
-    public const string VirtualStartRealAnchorSetting = "Clock:VirtualStartAnchor";
+    public const string VirtualStartAnchorSetting = "Clock:VirtualStartAnchor";
 
     /// <summary>
-    /// Registers <see cref="IClock"/>. <c>Clock:VirtualStart</c> (an ISO instant) shifts it; <c>Clock:VirtualStartAnchor</c>
-    /// is the real instant the virtual one corresponds to, so every service of one run shares the same virtual time
-    /// however late each one started.
+    /// Registers <see cref="IClock"/>. Without <c>Clock:VirtualStart</c> it is the system clock. With it (an ISO instant),
+    /// the application runs in virtual time: <c>Clock:VirtualStartAnchor</c> is the real instant the virtual one stands
+    /// for (the AppHost's start), so every service of one run shares one virtual time however late each one started.
     /// </summary>
     public static TBuilder AddApplicationClock<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var virtualStart = ParseInstant(builder.Configuration[VirtualStartSetting], VirtualStartSetting);
-        var anchor = ParseInstant(builder.Configuration[VirtualStartRealAnchorSetting], VirtualStartRealAnchorSetting);
-        builder.Services.AddSingleton<IClock>(new ApplicationClock(SystemClock.Instance, virtualStart, anchor));
+        if (virtualStart is null)
+        {
+            builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+            return builder;
+        }
+
+        var anchor = ParseInstant(builder.Configuration[VirtualStartAnchorSetting], VirtualStartAnchorSetting)
+            ?? SystemClock.Instance.GetCurrentInstant();
+        var clock = new ApplicationClock(SystemClock.Instance, virtualStart.Value - anchor);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton<IClock>(clock);
+        builder.Services.AddHostedService<VirtualClockFollower>();
         return builder;
     }
 

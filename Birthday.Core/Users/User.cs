@@ -36,10 +36,5 @@ public sealed class User
     public bool IsActive => DeletedAt is null;
 
     /// <summary>The date each occasion kind is the anniversary of (absent when the user has none of that kind).</summary>
-    public LocalDate? OccasionDate(string kindCode) => kindCode switch
-    {
-        OccasionCodes.Birthday => BirthdayDate,
-        OccasionCodes.Anniversary => AnniversaryDate,
-        _ => null,
-    };
+    public LocalDate? OccasionDate(string kindCode) => OccasionDates.Of(this, kindCode);
 }

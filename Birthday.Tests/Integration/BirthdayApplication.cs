@@ -22,6 +22,9 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
     private readonly ResourceHealth _health = new();
     private DistributedApplication? _app;
 
+    /// <summary>The virtual instant the application starts at; tests move time forward from there, never back.</summary>
+    public const string VirtualStart = "2027-02-26T12:00:00Z";
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
     public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
@@ -32,6 +35,17 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         [
             "--Infrastructure:Mode=host",
             $"--Infrastructure:StateDirectory={_stateDirectory}",
+            $"--Parameters:clock-start={VirtualStart}",
+            // Short waits, so retries, recoveries and hung calls play out in seconds rather than minutes.
+            "--Delivery:FirstRetryDelay=00:00:02",
+            "--Delivery:MaxRetryDelay=00:00:10",
+            "--Delivery:SendingLease=00:00:30",
+            "--Delivery:EnqueuedLease=00:00:20",
+            "--Scheduler:PollInterval=00:00:00.200",
+            "--Scheduler:RecoveryInterval=00:00:01",
+            "--Scheduler:RepairInterval=00:00:30",
+            "--EmailService:AttemptTimeout=00:00:03",
+            "--EmailService:BreakDuration=00:00:03",
         ]);
         _app = await builder.BuildAsync();
         _logs.Follow(_app);

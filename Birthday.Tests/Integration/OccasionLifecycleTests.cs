@@ -20,7 +20,7 @@ public sealed class OccasionLifecycleTests(BirthdayApplication application) : ID
     [Fact]
     public async Task A_user_created_before_0900_local_on_their_birthday_gets_todays_message()
     {
-        var (zone, today) = ZoneWhereLocalTimeIsBetween(new LocalTime(1, 0), new LocalTime(7, 30));
+        var (zone, today) = await ZoneWhereLocalTimeIsBetweenAsync(new LocalTime(1, 0), new LocalTime(7, 30));
         var user = await Api.CreateAsync(NewUser(timezone: zone.Id, birthday: Iso(today.PlusYears(-30))));
 
         var pending = Single(await Api.MessagesAsync(Id(user)), "Pending");
@@ -33,7 +33,7 @@ public sealed class OccasionLifecycleTests(BirthdayApplication application) : ID
     [Fact]
     public async Task A_user_created_after_0900_local_on_their_birthday_gets_next_years_message()
     {
-        var (zone, today) = ZoneWhereLocalTimeIsBetween(new LocalTime(10, 0), new LocalTime(22, 0));
+        var (zone, today) = await ZoneWhereLocalTimeIsBetweenAsync(new LocalTime(10, 0), new LocalTime(22, 0));
         var user = await Api.CreateAsync(NewUser(timezone: zone.Id, birthday: Iso(today.PlusYears(-30))));
 
         var pending = Single(await Api.MessagesAsync(Id(user)), "Pending");
@@ -144,10 +144,10 @@ public sealed class OccasionLifecycleTests(BirthdayApplication application) : ID
 
     private static string Instant(ZonedDateTime time) => InstantPattern.ExtendedIso.Format(time.ToInstant());
 
-    /// <summary>A real zone whose local time now lies in the window, so "today before/after 09:00" needs no clock control.</summary>
-    private static (DateTimeZone Zone, LocalDate Today) ZoneWhereLocalTimeIsBetween(LocalTime from, LocalTime to)
+    /// <summary>A real zone whose local time (in the application's virtual time) lies in the window, so "today before/after 09:00" needs no clock control.</summary>
+    private async Task<(DateTimeZone Zone, LocalDate Today)> ZoneWhereLocalTimeIsBetweenAsync(LocalTime from, LocalTime to)
     {
-        var now = SystemClock.Instance.GetCurrentInstant();
+        var now = await new VirtualTime(application).NowAsync();
         foreach (var id in DateTimeZoneProviders.Tzdb.Ids)
         {
             var zone = DateTimeZoneProviders.Tzdb[id];

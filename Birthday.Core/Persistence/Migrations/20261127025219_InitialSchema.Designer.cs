@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Birthday.Core.Persistence.Migrations
 {
     [DbContext(typeof(BirthdayDbContext))]
-    [Migration("20261127024505_InitialSchema")]
+    [Migration("20261127025219_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -50,6 +50,10 @@ namespace Birthday.Core.Persistence.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("email");
+
+                    b.Property<int>("EnqueueCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("enqueue_count");
 
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
@@ -100,6 +104,11 @@ namespace Birthday.Core.Persistence.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("text");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trace_parent");
 
                     b.Property<Instant>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -54,6 +54,8 @@ namespace Birthday.Core.Persistence.Migrations
                     provider_message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     sent_at = table.Column<Instant>(type: "timestamp with time zone", nullable: true),
+                    enqueue_count = table.Column<int>(type: "integer", nullable: false),
+                    trace_parent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     created_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<Instant>(type: "timestamp with time zone", nullable: false)
                 },

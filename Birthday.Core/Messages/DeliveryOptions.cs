@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Birthday.Core.Messages;
+
+/// <summary>Rules of delivery shared by the scheduler and the workers (configuration section <c>Delivery</c>).</summary>
+public sealed class DeliveryOptions
+{
+    public const string SectionName = "Delivery";
+
+    /// <summary>How late a message may still be sent; older ones become Missed. 36 h lets a day-long outage still deliver.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan Lateness { get; set; } = TimeSpan.FromHours(36);
+
+    /// <summary>How long a worker may hold a row in Sending before the scheduler takes it back (longer than the resilient send).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>First wait for a row sitting in the queue before it is queued again; doubles with each re-queue, up to an hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan EnqueuedLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Attempts (sends that reached or tried to reach the vendor) before a message is Failed for good.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>First durable retry delay; doubles per attempt (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+}

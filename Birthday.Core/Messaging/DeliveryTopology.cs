@@ -1,0 +1,40 @@
+using RabbitMQ.Client;
+
+namespace Birthday.Core.Messaging;
+
+/// <summary>
+/// The queues deliveries travel through. Whoever starts first (a scheduler or a worker) declares them; declaring again
+/// with the same arguments is a no-op, so every replica simply declares at start.
+/// </summary>
+public static class DeliveryTopology
+{
+    /// <summary>Quorum queue of messages to send: replicated on every node, so a node's loss loses nothing.</summary>
+    public const string DeliveriesQueue = "birthday.deliveries";
+
+    public const string DeadLetterExchange = "birthday.deliveries.dead-letter";
+
+    /// <summary>Poison messages: malformed, or redelivered past the delivery limit. An admin operation re-drives them.</summary>
+    public const string DeadLetterQueue = "birthday.deliveries.dead";
+
+    /// <summary>A message handed out this often without an ack (a consumer crashed on it each time) is poison.</summary>
+    public const int DeliveryLimit = 5;
+
+    public static async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+
+        await channel.ExchangeDeclareAsync(DeadLetterExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(DeadLetterQueue, DeadLetterExchange, routingKey: "", cancellationToken: cancellationToken);
+
+        await channel.QueueDeclareAsync(DeliveriesQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "quorum",
+                ["x-delivery-limit"] = DeliveryLimit,
+                ["x-dead-letter-exchange"] = DeadLetterExchange,
+            },
+            cancellationToken: cancellationToken);
+    }
+}

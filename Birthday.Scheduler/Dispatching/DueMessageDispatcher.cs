@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Birthday.Core.Messages;
+using Birthday.Core.Messaging;
+using Birthday.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace Birthday.Scheduler.Dispatching;
+
+/// <summary>
+/// Turns due rows into queue messages: claims a batch of Pending rows whose time has come (FOR UPDATE SKIP LOCKED, so any
+/// number of scheduler replicas share the work without overlap), publishes each with a publisher confirm, and commits
+/// the rows as Enqueued only once the broker has confirmed them all. A crash in between leaves the rows Pending, to be
+/// claimed again; the worker's compare-and-set makes a duplicate queue message harmless.
+/// </summary>
+public sealed class DueMessageDispatcher(
+    BirthdayDbContext db,
+    IClock clock,
+    IOptions<DeliveryOptions> delivery,
+    IOptions<SchedulerOptions> options,
+    SchedulerMetrics metrics)
+{
+    public static readonly ActivitySource ActivitySource = new("Birthday.Scheduler");
+
+    private const string ClaimSql = """
+        WITH due AS (
+            SELECT id FROM messages
+            WHERE status = 'Pending' AND next_attempt_at <= @now AND due_at >= @oldest
+            ORDER BY next_attempt_at
+            LIMIT @batch
+            FOR UPDATE SKIP LOCKED)
+        UPDATE messages m
+        SET status = 'Enqueued',
+            enqueue_count = m.enqueue_count + 1,
+            lease_until = @now + LEAST(@lease * power(2, LEAST(m.enqueue_count, 10)), interval '1 hour'),
+            updated_at = @now
+        FROM due
+        WHERE m.id = due.id
+        RETURNING m.id, m.trace_parent, m.due_at
+        """;
+
+    /// <returns>How many rows were claimed and published.</returns>
+    public async Task<int> DispatchBatchAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetCurrentInstant();
+            var claimed = await ClaimAsync(now, ct);
+            if (claimed.Count == 0)
+            {
+                return 0;
+            }
+
+            await Task.WhenAll(claimed.Select(row => PublishAsync(channel, row, ct)));
+            await transaction.CommitAsync(ct);
+            metrics.Enqueued(claimed.Count);
+            foreach (var row in claimed)
+            {
+                metrics.DispatchLateness((now - row.DueAt).TotalSeconds);
+            }
+
+            return claimed.Count;
+        }, cancellationToken);
+    }
+
+    private async Task<List<ClaimedRow>> ClaimAsync(Instant now, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand(ClaimSql, connection, (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("oldest", now - Duration.FromTimeSpan(delivery.Value.Lateness));
+        command.Parameters.AddWithValue("batch", options.Value.BatchSize);
+        command.Parameters.AddWithValue("lease", delivery.Value.EnqueuedLease);
+
+        var rows = new List<ClaimedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ClaimedRow(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<Instant>(2)));
+        }
+
+        return rows;
+    }
+
+    private static async Task PublishAsync(IChannel channel, ClaimedRow row, CancellationToken cancellationToken)
+    {
+        // The row remembers the trace of the request that scheduled it: its delivery continues that trace.
+        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        using var activity = ActivitySource.StartActivity("enqueue delivery", ActivityKind.Producer, parent);
+        activity?.SetTag("birthday.message_id", row.Id);
+
+        var properties = new BasicProperties
+        {
+            Persistent = true,
+            ContentType = DeliveryRequest.ContentType,
+            MessageId = row.Id.ToString(),
+        };
+        await channel.BasicPublishAsync("", DeliveryTopology.DeliveriesQueue, mandatory: true, properties,
+            new DeliveryRequest(row.Id).Serialize(), cancellationToken);
+    }
+
+    private sealed record ClaimedRow(Guid Id, string? TraceParent, Instant DueAt);
+}

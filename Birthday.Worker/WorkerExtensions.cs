@@ -1,0 +1,20 @@
+using Birthday.Worker.Consuming;
+using Birthday.Worker.Sending;
+
+namespace Birthday.Worker;
+
+public static class WorkerExtensions
+{
+    /// <summary>The queue consumer and the sender it hands each delivery to.</summary>
+    public static WebApplicationBuilder AddMessageDelivery(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WorkerOptions>()
+            .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<WorkerMetrics>();
+        builder.Services.AddScoped<MessageSender>();
+        builder.Services.AddHostedService<DeliveryConsumer>();
+        return builder;
+    }
+}
