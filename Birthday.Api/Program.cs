@@ -12,6 +12,7 @@ builder.AddBirthdayMessaging();
 builder.AddUsersApi();
 
 var app = builder.Build();
+app.UseGatewayContract();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();

@@ -8,24 +8,27 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infra = builder.AddBirthdayInfrastructure();
 
 // Stand-in for the external email vendor (development, tests, benchmarks); never part of a production export.
+// Its failure modes come from the AppHost's Simulator section (e.g. --Simulator:ErrorRate=0.1) and its /admin endpoints.
 var emailSimulator = builder.AddProject<Projects.Birthday_EmailSimulator>("email-simulator")
+    .WithForwardedSettings("Simulator")
     .WithHttpHealthCheck("/health");
 
-var api = builder.AddProject<Projects.Birthday_Api>("api")
-    .WithReplicas(builder.ReplicaCount("api", 3))
+// api-1..N: the users API, each instance addressed by the gateway on its own. Every instance applies pending
+// migrations at start (under a database lock, so only one does the work).
+var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.ReplicaCount("api", 3), instance => instance
     .WithReference(infra.Database).WaitFor(infra.Database)
     .WithReference(infra.ReadReplica).WaitFor(infra.ReadReplica)
     .WithReference(infra.Messaging).WaitFor(infra.Messaging)
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithBirthdaySettings()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health"));
 
-// The scheduler and the workers start after the api, which owns the database schema and applies its migrations.
+// The scheduler and the workers start once the schema is there (an api instance is healthy only after migrating).
 builder.AddProject<Projects.Birthday_Scheduler>("scheduler")
     .WithReplicas(builder.ReplicaCount("scheduler", 2))
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
-    .WaitFor(api).WaitFor(infra.Messaging)
+    .WaitFor(api[0]).WaitFor(infra.Messaging)
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
@@ -34,13 +37,14 @@ builder.AddProject<Projects.Birthday_Worker>("worker")
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
     .WithReference(emailSimulator)
-    .WaitFor(api).WaitFor(infra.Messaging).WaitFor(emailSimulator)
+    .WaitFor(api[0]).WaitFor(infra.Messaging).WaitFor(emailSimulator)
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
-// The only public door (nginx's place in the old system): routes /api/v1 to the api replicas.
+// The only public door (nginx's place in the old system): the users API, balanced over every api instance.
 builder.AddProject<Projects.Birthday_Gateway>("gateway")
-    .WithReference(api).WaitFor(api)
+    .WithClusterDestinations("api", api)
+    .WithForwardedSettings("Gateway")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 

@@ -25,7 +25,15 @@ public static class ServiceSettingsExtensions
                 .WithEnvironment("Clock__VirtualStartAnchor", AnchorNow);
         }
 
-        foreach (var section in ForwardedSections)
+        return project.WithForwardedSettings(ForwardedSections);
+    }
+
+    /// <summary>Hands configuration sections of the AppHost down unchanged, as environment variables (<c>Section__Key</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithForwardedSettings(this IResourceBuilder<ProjectResource> project, params string[] sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var configuration = project.ApplicationBuilder.Configuration;
+        foreach (var section in sections)
         {
             foreach (var setting in configuration.GetSection(section).AsEnumerable())
             {

@@ -2,9 +2,17 @@ using Birthday.Gateway;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddGatewayServer();
 builder.AddApiReverseProxy();
+builder.AddClientRateLimits();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseSecurityHeaders();
+app.UseRequestIds();
+app.UsePathGuard();
+app.UseResponseCompression();
+app.UseBodyLimits();
+app.UseRateLimiter();
+app.MapGatewayHealth();
 app.MapReverseProxy();
 app.Run();

@@ -1,38 +1,43 @@
-using Yarp.ReverseProxy.Configuration;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Birthday.Gateway;
 
 public static class ReverseProxyExtensions
 {
-    /// <summary>Address of the api as service discovery knows it; the AppHost's reference to "api" fills it in.</summary>
-    private const string ApiAddress = "http://api";
+    public const string ServedByHeader = "X-Served-By";
 
     /// <summary>
-    /// The only public routes: the versioned users API. Everything else (admin, /alive, OpenAPI, metrics) has no route,
-    /// so the gateway answers 404 for it.
+    /// YARP from the <c>ReverseProxy</c> section: the public routes (the users API, nothing else) and the api cluster
+    /// (least requests, active and passive health checks). The AppHost fills in one destination per api instance;
+    /// service discovery resolves their names.
     /// </summary>
     public static WebApplicationBuilder AddApiReverseProxy(this WebApplicationBuilder builder)
     {
-        RouteConfig[] routes =
-        [
-            new() { RouteId = "api-v1", ClusterId = "api", Match = new RouteMatch { Path = "/api/v1/{**rest}" } },
-        ];
-        ClusterConfig[] clusters =
-        [
-            new()
-            {
-                ClusterId = "api",
-                LoadBalancingPolicy = "LeastRequests",
-                Destinations = new Dictionary<string, DestinationConfig> { ["api"] = new() { Address = ApiAddress } },
-            },
-        ];
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Services.AddReverseProxy()
-            .LoadFromMemory(routes, clusters)
-            .AddServiceDiscoveryDestinationResolver();
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms(transforms =>
+            {
+                var exposeServedBy = transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.ExposeServedBy;
+                transforms.AddResponseTransform(context =>
+                {
+                    if (!exposeServedBy)
+                    {
+                        context.HttpContext.Response.Headers.Remove(ServedByHeader);
+                    }
 
-        builder.Services.AddHttpClient(ApiHealthCheck.HttpClientName, c => c.BaseAddress = new Uri(ApiAddress));
-        builder.Services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");
+                    return ValueTask.CompletedTask;
+                });
+            });
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, RetryingForwarderHttpClientFactory>();
+        builder.Services.AddHealthChecks().AddCheck<ApiClusterHealthCheck>("api-cluster");
         return builder;
     }
 }

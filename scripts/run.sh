@@ -7,8 +7,8 @@ source scripts/prerequisites.sh
 
 DASHBOARD_URL="http://127.0.0.1:18888"
 GATEWAY_URL="http://127.0.0.1:5100"
-# Each project's http endpoint as its launchSettings.json names it: gateway, api, scheduler, worker, email-simulator.
-SERVICE_PORTS=(5100 5101 5102 5103 5104)
+# The gateway (healthy only with api instances behind it), scheduler, worker and email-simulator, as their launchSettings.json name them.
+SERVICE_PORTS=(5100 5102 5103 5104)
 
 all_healthy() {
   local port

@@ -71,7 +71,7 @@ public sealed class MessageMaintenance(
                 foreach (var message in missed)
                 {
                     message.Status = MessageStatus.Missed;
-                    message.LastError = $"Not sent within {delivery.Value.Lateness} of its due time.";
+                    message.LastError = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Not sent within {delivery.Value.Lateness.TotalHours:0.##} h of its due time (the lateness limit).");
                     message.UpdatedAt = now;
                     logger.LogWarning("Message {MessageId} ({Kind} of {LocalDate}) was missed: due {DueAt}, now {Now}",
                         message.Id, message.Kind, message.LocalDate, message.DueAt, now);

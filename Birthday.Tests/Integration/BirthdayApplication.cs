@@ -46,6 +46,17 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             "--Scheduler:RepairInterval=00:00:30",
             "--EmailService:AttemptTimeout=00:00:03",
             "--EmailService:BreakDuration=00:00:03",
+            // The vendor behaves unless a test asks it not to (through its admin endpoints).
+            "--Simulator:ErrorRate=0",
+            // Limits the test traffic stays under, except where a test means to cross them (API reads).
+            "--Gateway:RateLimits:GeneralPerSecond=2000",
+            "--Gateway:RateLimits:GeneralBurst=4000",
+            "--Gateway:RateLimits:ApiPerSecond=100",
+            "--Gateway:RateLimits:ApiBurst=200",
+            "--Gateway:RateLimits:WritesPerSecond=500",
+            "--Gateway:RateLimits:WritesBurst=500",
+            "--Gateway:RateLimits:ConcurrentRequestsPerClient=1000",
+            "--Gateway:ExposeServedBy=true",
         ]);
         _app = await builder.BuildAsync();
         _logs.Follow(_app);
@@ -99,19 +110,32 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
     /// <summary>True when every instance of the resource (each replica of a project) reports healthy.</summary>
     public bool IsHealthy(string resourceName) => _health.IsHealthy(resourceName);
 
-    /// <summary>Stops a resource through the same command the dashboard's Stop button uses.</summary>
+    /// <summary>Stops every instance of a resource (each replica of a project) through the dashboard's Stop command, and waits until all are down.</summary>
     public async Task StopResourceAsync(string name, CancellationToken cancellationToken)
     {
-        var result = await App.ResourceCommands.ExecuteCommandAsync(name, KnownResourceCommands.StopCommand, cancellationToken);
-        Assert.True(result.Success, $"stopping {name} failed: {result.Message}");
-        await App.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.TerminalStates, cancellationToken);
+        var resource = Model.Resources.Single(r => r.Name == name);
+        while (!_health.AllStopped(name))
+        {
+            // Aspire gives up waiting after a few seconds ("Failed to stop resource") while a busy process is still
+            // shutting down; the stop goes on, so look again and ask again until every instance is down.
+            await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+            for (var i = 0; i < 50 && !_health.AllStopped(name); i++)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
+    /// <summary>Starts every instance of a resource again and waits until all are healthy.</summary>
     public async Task StartResourceAsync(string name, CancellationToken cancellationToken)
     {
-        var result = await App.ResourceCommands.ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
+        var resource = Model.Resources.Single(r => r.Name == name);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
         Assert.True(result.Success, $"starting {name} failed: {result.Message}");
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellationToken);
+        while (!IsHealthy(name))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     public string LogTail(string resourceName, int lines = 40) => _logs.Tail([resourceName], lines);
@@ -131,7 +155,7 @@ internal static class ResourceExtensions
 /// <summary>The latest health of every resource instance: a replicated project has one instance per replica.</summary>
 internal sealed class ResourceHealth
 {
-    private readonly Dictionary<string, (string Name, HealthStatus? Status)> _instances = [];
+    private readonly Dictionary<string, (string Name, string? State, HealthStatus? Status)> _instances = [];
 
     public void Follow(DistributedApplication app) => _ = Task.Run(async () =>
     {
@@ -139,7 +163,7 @@ internal sealed class ResourceHealth
         {
             lock (_instances)
             {
-                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.HealthStatus);
+                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.State?.Text, update.Snapshot.HealthStatus);
             }
         }
     });
@@ -148,8 +172,17 @@ internal sealed class ResourceHealth
     {
         lock (_instances)
         {
-            var statuses = _instances.Values.Where(i => i.Name == resourceName).Select(i => i.Status).ToList();
-            return statuses.Count > 0 && statuses.All(s => s == HealthStatus.Healthy);
+            var instances = _instances.Values.Where(i => i.Name == resourceName).ToList();
+            return instances.Count > 0 && instances.All(i => i.Status == HealthStatus.Healthy && i.State == KnownResourceStates.Running);
+        }
+    }
+
+    public bool AllStopped(string resourceName)
+    {
+        lock (_instances)
+        {
+            var instances = _instances.Values.Where(i => i.Name == resourceName).ToList();
+            return instances.Count > 0 && instances.All(i => KnownResourceStates.TerminalStates.Contains(i.State));
         }
     }
 }

@@ -34,11 +34,10 @@ public sealed class InfrastructureTests(BirthdayApplication application)
         [
             "postgres", "birthday", "postgres-replica", "birthday-replica",
             "messaging", "messaging-1", "messaging-2", "messaging-3", "cache",
-            "api", "scheduler", "worker", "gateway", "email-simulator",
+            "api-1", "api-2", "api-3", "scheduler", "worker", "gateway", "email-simulator",
         ];
 
         Assert.All(expected, name => Assert.Contains(name, names));
-        Assert.Equal(3, ReplicaCount("api"));
         Assert.Equal(2, ReplicaCount("scheduler"));
         Assert.Equal(3, ReplicaCount("worker"));
     }

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Birthday.AppHost;
+
+public static class ProjectInstancesExtensions
+{
+    /// <summary>
+    /// A project run as <paramref name="count"/> named instances (<c>api-1</c>, <c>api-2</c>, …), each with its own
+    /// address, rather than as replicas behind one DCP proxy: the gateway sees every instance, balances by least
+    /// requests and takes a failing one out of rotation itself, as nginx did in front of api-1..3.
+    /// </summary>
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddProjectInstances<TProject>(
+        this IDistributedApplicationBuilder builder, string name, int count,
+        Func<IResourceBuilder<ProjectResource>, IResourceBuilder<ProjectResource>> configure)
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Enumerable.Range(1, count)
+            .Select(i => configure(builder.AddProject<TProject>($"{name}-{i.ToString(CultureInfo.InvariantCulture)}", launchProfileName: null)
+                .WithHttpEndpoint()
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)))
+            .ToList();
+    }
+
+    /// <summary>Makes every instance a destination of the gateway's YARP cluster, found through service discovery.</summary>
+    public static IResourceBuilder<ProjectResource> WithClusterDestinations(
+        this IResourceBuilder<ProjectResource> gateway, string clusterId, IEnumerable<IResourceBuilder<ProjectResource>> instances)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        foreach (var instance in instances)
+        {
+            var name = instance.Resource.Name;
+            gateway.WithReference(instance)
+                .WaitFor(instance)
+                .WithEnvironment($"ReverseProxy__Clusters__{clusterId}__Destinations__{name}__Address", $"http://{name}");
+        }
+
+        return gateway;
+    }
+
+    public static IResourceBuilder<ProjectResource> WaitForAll(
+        this IResourceBuilder<ProjectResource> project, IEnumerable<IResourceBuilder<ProjectResource>> dependencies)
+    {
+        ArgumentNullException.ThrowIfNull(dependencies);
+        foreach (var dependency in dependencies)
+        {
+            project.WaitFor(dependency);
+        }
+
+        return project;
+    }
+}

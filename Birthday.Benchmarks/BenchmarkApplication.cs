@@ -1,0 +1,78 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NodaTime;
+using Npgsql;
+
+namespace Birthday.Benchmarks;
+
+/// <summary>
+/// The whole application booted for a benchmark, exactly as the README's run command boots it (host mode, every
+/// replica), in a fresh temporary state folder, optionally in virtual time. Disposing stops every process it started.
+/// </summary>
+public sealed class BenchmarkApplication : IAsyncDisposable
+{
+    private readonly DistributedApplication _app;
+    private readonly string _stateDirectory;
+
+    private BenchmarkApplication(DistributedApplication app, string stateDirectory)
+    {
+        _app = app;
+        _stateDirectory = stateDirectory;
+    }
+
+    public static async Task<BenchmarkApplication> StartAsync(IEnumerable<string> settings, TimeSpan timeout)
+    {
+        var state = Directory.CreateTempSubdirectory("birthday-bench-").FullName;
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
+            ["--Infrastructure:Mode=host", $"--Infrastructure:StateDirectory={state}", .. settings]);
+        var app = await builder.BuildAsync();
+        using var cancellation = new CancellationTokenSource(timeout);
+        await app.StartAsync(cancellation.Token);
+        foreach (var resource in new[] { "gateway", "scheduler", "worker", "email-simulator" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
+        }
+
+        return new BenchmarkApplication(app, state);
+    }
+
+    public Task<string?> ConnectionStringAsync(string name) => _app.GetConnectionStringAsync(name).AsTask();
+
+    public HttpClient CreateHttpClient(string resource, string? endpoint = null) => _app.CreateHttpClient(resource, endpoint);
+
+    public Uri Endpoint(string resource, string endpoint = "http") => _app.GetEndpoint(resource, endpoint);
+
+    public async Task<NpgsqlDataSource> DataSourceAsync()
+    {
+        var builder = new NpgsqlDataSourceBuilder(await ConnectionStringAsync("birthday"));
+        builder.UseNodaTime();
+        return builder.Build();
+    }
+
+    /// <summary>Moves the application's virtual clock to <paramref name="target"/> (see the integration tests' VirtualTime).</summary>
+    public static async Task AdvanceClockToAsync(NpgsqlDataSource database, Instant target)
+    {
+        var offset = target - SystemClock.Instance.GetCurrentInstant();
+        await using var command = database.CreateCommand("UPDATE virtual_clock SET offset_ticks = GREATEST(offset_ticks, @ticks) WHERE id = 1");
+        command.Parameters.AddWithValue("ticks", offset.BclCompatibleTicks);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public bool IsHealthy(string resource) =>
+        _app.ResourceNotifications.TryGetCurrentState(resource, out var state) && state.Snapshot.HealthStatus == HealthStatus.Healthy;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a server still closing a file; the folder is in /tmp
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Birthday.Benchmarks;
+
+/// <summary>
+/// CPU and memory of the whole machine while a benchmark runs: the application (every server, service and replica) is
+/// everything that runs here, so the machine's busy time and used memory are the application's, plus the harness.
+/// </summary>
+public sealed class MachineSampler : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private readonly (long Busy, long Total) _start = CpuTicks();
+    private long _peakUsedBytes;
+
+    public MachineSampler()
+    {
+        _sampling = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var used = UsedMemoryBytes();
+                if (used > Interlocked.Read(ref _peakUsedBytes))
+                {
+                    Interlocked.Exchange(ref _peakUsedBytes, used);
+                }
+
+                try
+                {
+                    await Task.Delay(250, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+    }
+
+    public static long UsedMemoryBytes()
+    {
+        var info = File.ReadAllLines("/proc/meminfo")
+            .Select(l => l.Split(':', 2))
+            .ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024);
+        return info["MemTotal"] - info["MemAvailable"];
+    }
+
+    /// <summary>Average cores busy since the sampler started (out of <see cref="Environment.ProcessorCount"/>).</summary>
+    public double AverageBusyCores()
+    {
+        var (busy, total) = CpuTicks();
+        var totalDelta = total - _start.Total;
+        return totalDelta == 0 ? 0 : (double)(busy - _start.Busy) / totalDelta * Environment.ProcessorCount;
+    }
+
+    public long PeakUsedBytes => Interlocked.Read(ref _peakUsedBytes);
+
+    private static (long Busy, long Total) CpuTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + fields[4];
+        var total = fields.Take(8).Sum();
+        return (total - idle, total);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampling;
+        _stop.Dispose();
+    }
+}

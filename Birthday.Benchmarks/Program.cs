@@ -1,0 +1,35 @@
+using System.Globalization;
+using Birthday.Benchmarks;
+
+// Benchmarks boot the whole application (host mode, every replica) and print their figures as JSON and Markdown,
+// also written to docs/benchmarks/<name>.{json,md}. Run them through ./scripts/bench.sh, which builds in Release first.
+var command = args.FirstOrDefault() ?? "help";
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, $"--{name}");
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+
+var output = Option("output", Path.Combine("docs", "benchmarks"));
+return command switch
+{
+    "delivery" => await DeliveryBenchmark.RunAsync(
+        int.Parse(Option("messages", "100000"), CultureInfo.InvariantCulture),
+        double.Parse(Option("error-rate", "0"), CultureInfo.InvariantCulture),
+        output),
+    "users" => await UsersBenchmark.RunAsync(
+        int.Parse(Option("users", "1000000"), CultureInfo.InvariantCulture),
+        int.Parse(Option("connections", "64"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture)),
+        output),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: bench.sh delivery [--messages 100000] [--error-rate 0.1]
+               bench.sh users [--users 1000000] [--connections 64] [--seconds 20]
+        """);
+    return 2;
+}
