@@ -18,6 +18,7 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapUsersEndpoints();
+app.MapAdminEndpoints();
 
 await app.MigrateBirthdayDatabaseAsync();
 app.Run();

@@ -13,6 +13,9 @@ var emailSimulator = builder.AddProject<Projects.Birthday_EmailSimulator>("email
     .WithForwardedSettings("Simulator")
     .WithHttpHealthCheck("/health");
 
+// The key for the api's /admin/v1 operations (re-drive, summary); generated once and kept in the user secrets.
+var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 // api-1..N: the users API, each instance addressed by the gateway on its own. Every instance applies pending
 // migrations at start (under a database lock, so only one does the work).
 var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.ReplicaCount("api", 3), instance => instance
@@ -20,6 +23,7 @@ var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.Repl
     .WithReference(infra.ReadReplica).WaitFor(infra.ReadReplica)
     .WithReference(infra.Messaging).WaitFor(infra.Messaging)
     .WithReference(infra.Cache).WaitFor(infra.Cache)
+    .WithEnvironment("Admin__ApiKey", adminKey)
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health"));
 

@@ -46,8 +46,18 @@ public static class UsersBenchmark
             await response.Content.CopyToAsync(Stream.Null, ct);
             return response.StatusCode;
         });
-        Add(report, "GET user", reads);
-        report.Add("GET: average busy cores (machine)", sampler.AverageBusyCores(), $"of {Environment.ProcessorCount}");
+        Add(report, "GET user via gateway (3 api instances)", reads);
+        report.Add("GET via gateway: average busy cores (machine)", sampler.AverageBusyCores(), $"of {Environment.ProcessorCount}");
+
+        Console.WriteLine($"GET /api/v1/users/{{id}} straight to api-1, {connections} connections, {duration.TotalSeconds} s…");
+        var direct = await LoadGenerator.RunAsync(app.Endpoint("api-1"), connections, duration, TimeSpan.FromSeconds(3), async (http, n, ct) =>
+        {
+            using var response = await http.GetAsync(new Uri($"/api/v1/users/{ids[(int)(Hash(n) % (ulong)ids.Length)]}", UriKind.Relative), ct);
+            await response.Content.CopyToAsync(Stream.Null, ct);
+            return response.StatusCode;
+        });
+        Add(report, "GET user direct to api-1", direct);
+        report.Add("gateway (3 instances) / direct (1 instance) throughput ratio", reads.RequestsPerSecond / direct.RequestsPerSecond);
 
         Console.WriteLine($"POST /api/v1/users through the gateway, {connections} connections, {duration.TotalSeconds} s…");
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -66,7 +76,7 @@ public static class UsersBenchmark
             await response.Content.CopyToAsync(Stream.Null, ct);
             return response.StatusCode;
         });
-        Add(report, "POST user", creates);
+        Add(report, "POST user via gateway", creates);
         await report.WriteAsync(output);
         return reads.Errors == 0 && creates.Errors == 0 ? 0 : 1;
     }

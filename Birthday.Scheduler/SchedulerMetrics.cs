@@ -12,6 +12,8 @@ public sealed class SchedulerMetrics
     private readonly Counter<long> _recovered;
     private readonly Counter<long> _repaired;
     private readonly Histogram<double> _dispatchLateness;
+    private long _due;
+    private long _queueDepth;
 
     public SchedulerMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +25,16 @@ public sealed class SchedulerMetrics
         _repaired = meter.CreateCounter<long>("birthday.messages.repaired", description: "Missing chain links re-created by the repair pass");
         _dispatchLateness = meter.CreateHistogram<double>("birthday.messages.dispatch_lateness", unit: "s",
             description: "Time from due_at to being published");
+        meter.CreateObservableGauge("birthday.messages.due", () => Interlocked.Read(ref _due),
+            description: "Pending messages whose time has come (as of the last maintenance pass)");
+        meter.CreateObservableGauge("birthday.deliveries.queue_depth", () => Interlocked.Read(ref _queueDepth),
+            description: "Messages waiting on the deliveries queue (as of the last maintenance pass)");
+    }
+
+    public void Backlog(long due, long queueDepth)
+    {
+        Interlocked.Exchange(ref _due, due);
+        Interlocked.Exchange(ref _queueDepth, queueDepth);
     }
 
     public void Enqueued(int count) => _enqueued.Add(count);

@@ -21,6 +21,8 @@ public static class UsersApiExtensions
         builder.Services.AddSingleton<UserCache>();
         builder.Services.AddScoped<UserStore>();
         builder.Services.AddScoped<UserQueries>();
+        builder.Services.AddScoped<Admin.MessageAdministration>();
+        builder.Services.AddSingleton<Admin.DeadLetterRedrive>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

@@ -22,11 +22,12 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.Ignore(m => m.IsOpen);
         message.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
 
-        // At most one open row per user and kind: the database itself holds the invariant the planner keeps.
-        message.HasIndex(m => new { m.UserId, m.Kind })
+        // Never two open rows for one occurrence. (One open row per user and kind is the planner's rule; an admin
+        // re-drive of a Failed message may briefly add a second, older one beside next year's.)
+        message.HasIndex(m => new { m.UserId, m.Kind, m.LocalDate })
             .IsUnique()
             .HasFilter("status IN ('Pending', 'Enqueued', 'Sending')")
-            .HasDatabaseName(DatabaseConstraints.OneOpenMessagePerKind);
+            .HasDatabaseName(DatabaseConstraints.OneOpenMessagePerOccurrence);
 
         // A key is never reused by two live rows; a cancelled row's key may come back for the same day's replacement.
         message.HasIndex(m => m.IdempotencyKey)

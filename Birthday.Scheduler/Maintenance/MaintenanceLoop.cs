@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Options;
-using NodaTime;
 
 namespace Birthday.Scheduler.Maintenance;
 
 /// <summary>Runs the recovery passes every few seconds and the repair pass every few minutes.</summary>
 public sealed class MaintenanceLoop(
     IServiceScopeFactory scopes,
+    RabbitMQ.Client.IConnection rabbit,
     IOptions<SchedulerOptions> options,
     ILogger<MaintenanceLoop> logger) : BackgroundService
 {
@@ -21,6 +21,7 @@ public sealed class MaintenanceLoop(
                 var maintenance = scope.ServiceProvider.GetRequiredService<MessageMaintenance>();
                 await maintenance.RecoverLapsedLeasesAsync(stoppingToken);
                 await maintenance.MarkMissedAsync(stoppingToken);
+                await maintenance.MeasureBacklogAsync(rabbit, stoppingToken);
                 if (DateTime.UtcNow - lastRepair >= options.Value.RepairInterval)
                 {
                     await maintenance.RepairChainsAsync(stoppingToken);

@@ -44,6 +44,16 @@ public sealed class MessageMaintenance(
         return recovered;
     }
 
+    /// <summary>How much is waiting: Pending rows that are due, and messages on the deliveries queue (for the gauges).</summary>
+    public async Task MeasureBacklogAsync(RabbitMQ.Client.IConnection rabbit, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var due = await db.Messages.LongCountAsync(m => m.Status == MessageStatus.Pending && m.NextAttemptAt <= now, cancellationToken);
+        await using var channel = await rabbit.CreateChannelAsync(cancellationToken: cancellationToken);
+        var depth = (await channel.QueueDeclarePassiveAsync(Core.Messaging.DeliveryTopology.DeliveriesQueue, cancellationToken)).MessageCount;
+        metrics.Backlog(due, depth);
+    }
+
     /// <summary>Pending rows older than the lateness limit are Missed, reported, and replaced by the user's next occurrence.</summary>
     public async Task<int> MarkMissedAsync(CancellationToken cancellationToken)
     {

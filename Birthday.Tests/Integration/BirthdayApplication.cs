@@ -126,6 +126,30 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         }
     }
 
+    /// <summary>
+    /// Kills a running resource's process tree, as a crash would (no graceful shutdown), and waits until Aspire sees it gone.
+    /// </summary>
+    public async Task KillResourceAsync(string name, CancellationToken cancellationToken)
+    {
+        foreach (var pid in _health.ProcessIds(name))
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
+
+        while (!_health.AllStopped(name))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     /// <summary>Starts every instance of a resource again and waits until all are healthy.</summary>
     public async Task StartResourceAsync(string name, CancellationToken cancellationToken)
     {
@@ -155,7 +179,7 @@ internal static class ResourceExtensions
 /// <summary>The latest health of every resource instance: a replicated project has one instance per replica.</summary>
 internal sealed class ResourceHealth
 {
-    private readonly Dictionary<string, (string Name, string? State, HealthStatus? Status)> _instances = [];
+    private readonly Dictionary<string, (string Name, string? State, HealthStatus? Status, int? Pid)> _instances = [];
 
     public void Follow(DistributedApplication app) => _ = Task.Run(async () =>
     {
@@ -163,7 +187,9 @@ internal sealed class ResourceHealth
         {
             lock (_instances)
             {
-                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.State?.Text, update.Snapshot.HealthStatus);
+                var pid = update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
+                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.State?.Text, update.Snapshot.HealthStatus,
+                    int.TryParse(Convert.ToString(pid, System.Globalization.CultureInfo.InvariantCulture), out var id) ? id : null);
             }
         }
     });
@@ -174,6 +200,14 @@ internal sealed class ResourceHealth
         {
             var instances = _instances.Values.Where(i => i.Name == resourceName).ToList();
             return instances.Count > 0 && instances.All(i => i.Status == HealthStatus.Healthy && i.State == KnownResourceStates.Running);
+        }
+    }
+
+    public IReadOnlyList<int> ProcessIds(string resourceName)
+    {
+        lock (_instances)
+        {
+            return [.. _instances.Values.Where(i => i.Name == resourceName && i.Pid is not null).Select(i => i.Pid!.Value)];
         }
     }
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Birthday.Core.Persistence.Migrations
 {
     [DbContext(typeof(BirthdayDbContext))]
-    [Migration("20261127025219_InitialSchema")]
+    [Migration("20261127033544_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -137,9 +137,9 @@ namespace Birthday.Core.Persistence.Migrations
                     b.HasIndex("UserId", "DueAt")
                         .HasDatabaseName("ix_messages_user_due");
 
-                    b.HasIndex("UserId", "Kind")
+                    b.HasIndex("UserId", "Kind", "LocalDate")
                         .IsUnique()
-                        .HasDatabaseName("ix_messages_one_open_per_user_and_kind")
+                        .HasDatabaseName("ix_messages_one_open_per_occurrence")
                         .HasFilter("status IN ('Pending', 'Enqueued', 'Sending')");
 
                     b.ToTable("messages", (string)null);

@@ -84,9 +84,9 @@ namespace Birthday.Core.Persistence.Migrations
                 filter: "status IN ('Enqueued', 'Sending')");
 
             migrationBuilder.CreateIndex(
-                name: "ix_messages_one_open_per_user_and_kind",
+                name: "ix_messages_one_open_per_occurrence",
                 table: "messages",
-                columns: new[] { "user_id", "kind" },
+                columns: new[] { "user_id", "kind", "local_date" },
                 unique: true,
                 filter: "status IN ('Pending', 'Enqueued', 'Sending')");
 

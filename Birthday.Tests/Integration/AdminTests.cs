@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Birthday.Core.Messaging;
+using NodaTime;
+using RabbitMQ.Client;
+using static Birthday.Tests.Integration.UsersApiClient;
+
+namespace Birthday.Tests.Integration;
+
+/// <summary>The operator's side of the api: reachable only on the instance itself, only with the key.</summary>
+[Collection(BirthdayApplicationGroup.Name)]
+public sealed class AdminTests(BirthdayApplication application) : IDisposable
+{
+    private readonly HttpClient _api = application.App.CreateHttpClient("api-1");
+    private readonly HttpClient _gateway = application.CreateGatewayClient();
+
+    public void Dispose()
+    {
+        _api.Dispose();
+        _gateway.Dispose();
+    }
+
+    [Fact]
+    public async Task Admin_operations_need_the_key()
+    {
+        using var anonymous = await _api.GetAsync(new Uri("/admin/v1/messages/summary", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var request = await AdminRequestAsync(HttpMethod.Get, "/admin/v1/messages/summary");
+        using var authorised = await _api.SendAsync(request);
+        var summary = await ExpectAsync(authorised, HttpStatusCode.OK);
+        Assert.True(summary.GetProperty("byStatus").EnumerateObject().Any(), summary.ToString());
+    }
+
+    [Fact]
+    public async Task Failed_messages_are_redriven_with_a_fresh_budget()
+    {
+        var time = new VirtualTime(application);
+        var now = await time.NowAsync();
+        var (zone, local) = NineAmZones.At(now + Duration.FromHours(1));
+
+        var api = new UsersApiClient(_gateway);
+        var user = await api.CreateAsync(NewUser(timezone: zone, birthday: $"1980-{local.Month:00}-{local.Day:00}", email: $"redrive-{Guid.NewGuid():N}@bounce.test"));
+        var id = user.GetProperty("id").GetString()!;
+        var due = (await api.MessagesAsync(id)).Single().GetProperty("dueAt").GetString()!;
+        await time.AdvanceToAsync(NodaTime.Text.InstantPattern.ExtendedIso.Parse(due).Value);
+        await WaitForAsync(async () => (await api.MessagesAsync(id)).Any(m => m.GetProperty("status").GetString() == "Failed"));
+
+        using var request = await AdminRequestAsync(HttpMethod.Post, "/admin/v1/messages/redrive-failed");
+        using var response = await _api.SendAsync(request);
+        var result = await ExpectAsync(response, HttpStatusCode.OK);
+
+        Assert.True(result.GetProperty("redriven").GetInt64() >= 1, result.ToString());
+        await WaitForAsync(async () => (await api.MessagesAsync(id)).Any(m =>
+            m.GetProperty("lastError").GetString()?.Contains("re-driven", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_redriven_and_malformed_ones_stay()
+    {
+        var address = RabbitMQClusterAddress.Parse(await application.ConnectionStringAsync("messaging"));
+        var factory = new ConnectionFactory { Uri = address.FirstNode };
+        await using var connection = await factory.CreateConnectionAsync(address.Nodes);
+        await using var channel = await connection.CreateChannelAsync();
+        // A malformed body on the deliveries queue goes to the dead-letter queue at once; a well-formed one is put there directly.
+        await channel.BasicPublishAsync("", DeliveryTopology.DeliveriesQueue, Encoding.UTF8.GetBytes("not a delivery"));
+        await channel.BasicPublishAsync("", DeliveryTopology.DeadLetterQueue, new DeliveryRequest(Guid.NewGuid()).Serialize());
+        await WaitForAsync(async () => (await channel.QueueDeclarePassiveAsync(DeliveryTopology.DeadLetterQueue)).MessageCount >= 2);
+
+        using var request = await AdminRequestAsync(HttpMethod.Post, "/admin/v1/dead-letters/redrive");
+        using var response = await _api.SendAsync(request);
+        var result = await ExpectAsync(response, HttpStatusCode.OK);
+
+        Assert.True(result.GetProperty("redriven").GetInt64() >= 1, result.ToString());
+        Assert.True(result.GetProperty("skipped").GetInt64() >= 1, result.ToString());
+        Assert.True((await channel.QueueDeclarePassiveAsync(DeliveryTopology.DeadLetterQueue)).MessageCount >= 1);
+    }
+
+    private async Task<HttpRequestMessage> AdminRequestAsync(HttpMethod method, string path)
+    {
+        var key = application.Model.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-api-key");
+        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Add("X-Admin-Key", await key.GetValueAsync(CancellationToken.None));
+        return request;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
+            await Task.Delay(250);
+        }
+    }
+}
