@@ -1,6 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 
@@ -26,6 +28,8 @@ public sealed class BenchmarkApplication : IAsyncDisposable
         var state = Directory.CreateTempSubdirectory("birthday-bench-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
             ["--Infrastructure:Mode=host", $"--Infrastructure:StateDirectory={state}", .. settings]);
+        // The services' own logs stay in the dashboard; the benchmark's console shows its progress and its figures.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var app = await builder.BuildAsync();
         using var cancellation = new CancellationTokenSource(timeout);
         await app.StartAsync(cancellation.Token);

@@ -13,16 +13,22 @@ public sealed class MessageChain(OccasionCatalog catalog, OccurrenceCalculator c
     /// <returns>The next row to write, or null when the user no longer has this occasion (deleted, or the date cleared).</returns>
     public Message? Next(User user, Message finished, Instant now, Duration lateness)
     {
-        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(finished);
+        return Next(user, finished.Kind, finished.LocalDate, now, lateness);
+    }
 
-        if (!user.IsActive || !catalog.TryGet(finished.Kind, out var kind)
-            || user.OccasionDate(finished.Kind) is not { } date || !TimeZones.TryGetZone(user.TimeZone, out var zone))
+    /// <inheritdoc cref="Next(User, Message, Instant, Duration)"/>
+    public Message? Next(User user, string kindCode, LocalDate finishedLocalDate, Instant now, Duration lateness)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+
+        if (!user.IsActive || !catalog.TryGet(kindCode, out var kind)
+            || user.OccasionDate(kindCode) is not { } date || !TimeZones.TryGetZone(user.TimeZone, out var zone))
         {
             return null;
         }
 
-        var following = calculator.Following(date, zone, kind.SendTime, finished.LocalDate);
+        var following = calculator.Following(date, zone, kind.SendTime, finishedLocalDate);
         if (following.DueAt < now - lateness)
         {
             following = calculator.Next(date, zone, kind.SendTime, now - lateness);

@@ -1,12 +1,12 @@
-using Birthday.Core.Messages;
+using Birthday.Core.Users;
 using NodaTime;
 
 namespace Birthday.Worker.Sending;
 
-/// <summary>A row this worker now holds in Sending: everything needed to send it and to record the outcome.</summary>
+/// <summary>A row this worker now holds in Sending, with its user as it was when taken: everything needed to send it,
+/// record the outcome and write the next occurrence.</summary>
 public sealed record DeliveryAttempt(
     Guid MessageId,
-    Guid UserId,
     string Kind,
     LocalDate LocalDate,
     Instant DueAt,
@@ -14,4 +14,4 @@ public sealed record DeliveryAttempt(
     string Text,
     string IdempotencyKey,
     int Attempts,
-    bool UserIsActive);
+    User User);

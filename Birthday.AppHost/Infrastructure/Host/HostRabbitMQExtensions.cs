@@ -26,7 +26,7 @@ public static class HostRabbitMQExtensions
         var epmdPort = LoopbackPorts.Next();
         var epmd = builder.AddExecutable($"{name}-epmd", binaries.Epmd, state.Root,
                 "-address", "127.0.0.1", "-port", epmdPort.ToString(CultureInfo.InvariantCulture))
-            .WithTcpHealthCheck(epmdPort);
+            .WithEpmdHealthCheck(epmdPort);
 
         var clusterBuilder = builder.AddResource(cluster)
             .WithInitialState(new CustomResourceSnapshot
@@ -158,10 +158,10 @@ public static class HostRabbitMQExtensions
         return cluster;
     }
 
-    private static IResourceBuilder<T> WithTcpHealthCheck<T>(this IResourceBuilder<T> resource, int port) where T : IResource
+    private static IResourceBuilder<T> WithEpmdHealthCheck<T>(this IResourceBuilder<T> resource, int port) where T : IResource
     {
         var key = $"{resource.Resource.Name}-health";
-        resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => new TcpHealthCheck(port), null, null));
+        resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => new EpmdHealthCheck(port), null, null));
         return resource.WithHealthCheck(key);
     }
 }

@@ -9,25 +9,43 @@ namespace Birthday.AppHost.Infrastructure.Host;
 /// </summary>
 public static class LoopbackPorts
 {
+    // Below Linux's ephemeral range (32768–60999): a port chosen here stays free until the server binds it, even when the
+    // server starts a minute later, because nothing that asks the kernel for "any port" (DCP's proxies, outgoing
+    // connections) is handed one from this range. It also keeps Erlang's distribution port arithmetic below 65536.
+    private const int First = 20000;
+    private const int Last = 32000;
     private static readonly HashSet<int> Handed = [];
 
     public static int Next()
     {
         lock (Handed)
         {
-            while (true)
+            for (var attempt = 0; attempt < 1000; attempt++)
             {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-
-                // Erlang's distribution port is ours too and must stay below 65536 (RabbitMQ's default of port + 20000 overflows).
-                if (port < 60000 && Handed.Add(port))
+                var port = Random.Shared.Next(First, Last);
+                if (!Handed.Contains(port) && IsFree(port))
                 {
+                    Handed.Add(port);
                     return port;
                 }
             }
+
+            throw new InvalidOperationException($"No free TCP port on 127.0.0.1 between {First} and {Last}.");
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }
