@@ -17,10 +17,20 @@ public static class ProjectInstancesExtensions
         ArgumentNullException.ThrowIfNull(configure);
         return Enumerable.Range(1, count)
             .Select(i => configure(builder.AddProject<TProject>($"{name}-{i.ToString(CultureInfo.InvariantCulture)}", launchProfileName: null)
-                .WithHttpEndpoint()
+                .WithDirectHttpEndpoint()
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)))
             .ToList();
     }
+
+    /// <summary>
+    /// When running, the instance listens on its own port with no DCP proxy in front: one hop less per request, and a
+    /// dead instance refuses connections at once instead of a proxy holding them open, so the gateway notices in
+    /// milliseconds. Published, it is an ordinary HTTP endpoint.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project) =>
+        project.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? project.WithHttpEndpoint(port: Infrastructure.Host.LoopbackPorts.Next(), isProxied: false)
+            : project.WithHttpEndpoint();
 
     /// <summary>Makes every instance a destination of the gateway's YARP cluster, found through service discovery.</summary>
     public static IResourceBuilder<ProjectResource> WithClusterDestinations(
