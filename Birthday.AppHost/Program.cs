@@ -1,5 +1,6 @@
 using Birthday.AppHost;
 using Birthday.AppHost.Infrastructure;
+using Birthday.AppHost.Publishing;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -7,11 +8,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 // processes of this machine otherwise (Infrastructure:Mode = auto | host | containers).
 var infra = builder.AddBirthdayInfrastructure();
 
-// Stand-in for the external email vendor (development, tests, benchmarks); never part of a production export.
-// Its failure modes come from the AppHost's Simulator section (e.g. --Simulator:ErrorRate=0.1) and its /admin endpoints.
-var emailSimulator = builder.AddProject<Projects.Birthday_EmailSimulator>("email-simulator")
-    .WithForwardedSettings("Simulator")
-    .WithHttpHealthCheck("/health");
+// The email vendor: the simulator while running here, the real vendor's URL (parameter email-service-url) once published.
+var emailVendor = builder.AddEmailVendor();
 
 // The key for the api's /admin/v1 operations (re-drive, summary); generated once and kept in the user secrets.
 var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
@@ -40,8 +38,8 @@ builder.AddProject<Projects.Birthday_Worker>("worker")
     .WithReplicas(builder.ReplicaCount("worker", 3))
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
-    .WithReference(emailSimulator)
-    .WaitFor(api[0]).WaitFor(infra.Messaging).WaitFor(emailSimulator)
+    .WithEmailVendor(emailVendor)
+    .WaitFor(api[0]).WaitFor(infra.Messaging)
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
@@ -51,5 +49,8 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithForwardedSettings("Gateway")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+
+// `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
+builder.AddComposeExport();
 
 builder.Build().Run();

@@ -18,7 +18,7 @@ public static class ProjectInstancesExtensions
         return Enumerable.Range(1, count)
             .Select(i => configure(builder.AddProject<TProject>($"{name}-{i.ToString(CultureInfo.InvariantCulture)}", launchProfileName: null)
                 .WithDirectHttpEndpoint()
-                .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)))
+                .WithRunEnvironment()))
             .ToList();
     }
 
@@ -31,6 +31,15 @@ public static class ProjectInstancesExtensions
         project.ApplicationBuilder.ExecutionContext.IsRunMode
             ? project.WithHttpEndpoint(port: Infrastructure.Host.LoopbackPorts.Next(), isProxied: false)
             : project.WithHttpEndpoint();
+
+    /// <summary>
+    /// Without a launch profile an instance would run as Production: while running here it takes the AppHost's
+    /// environment, as a project with a profile does. Published, the deployment decides.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithRunEnvironment(this IResourceBuilder<ProjectResource> project) =>
+        project.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? project.WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
+            : project;
 
     /// <summary>Makes every instance a destination of the gateway's YARP cluster, found through service discovery.</summary>
     public static IResourceBuilder<ProjectResource> WithClusterDestinations(

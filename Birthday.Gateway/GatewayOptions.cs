@@ -14,6 +14,12 @@ public sealed class GatewayOptions
     /// <summary>Adds <c>X-Served-By</c> (which api instance answered) to responses: for tests and benchmarks, off in production.</summary>
     public bool ExposeServedBy { get; set; }
 
+    /// <summary>
+    /// Routes the api's /admin/v1 operations too: for load tests (k6) that move the virtual clock and read the message
+    /// summary through the one public address. Off in production, where operators reach an api instance directly.
+    /// </summary>
+    public bool ExposeAdmin { get; set; }
+
     [Required]
     public RateLimitOptions RateLimits { get; set; } = new();
 }

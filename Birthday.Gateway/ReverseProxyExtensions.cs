@@ -8,6 +8,14 @@ public static class ReverseProxyExtensions
 {
     public const string ServedByHeader = "X-Served-By";
 
+    /// <summary>The api's /admin/v1 operations (each still needs the admin key), for load tests that drive the clock.</summary>
+    private static readonly Dictionary<string, string?> AdminRoute = new()
+    {
+        ["ReverseProxy:Routes:admin:ClusterId"] = "api",
+        ["ReverseProxy:Routes:admin:RateLimiterPolicy"] = "api",
+        ["ReverseProxy:Routes:admin:Match:Path"] = "/admin/v1/{**rest}",
+    };
+
     /// <summary>
     /// YARP from the <c>ReverseProxy</c> section: the public routes (the users API, nothing else) and the api cluster
     /// (least requests, active and passive health checks). The AppHost fills in one destination per api instance;
@@ -19,6 +27,11 @@ public static class ReverseProxyExtensions
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        if (builder.Configuration.GetValue<bool>($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.ExposeAdmin)}"))
+        {
+            builder.Configuration.AddInMemoryCollection(AdminRoute);
+        }
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))

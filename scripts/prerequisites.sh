@@ -60,3 +60,22 @@ ensure_host_servers() {
   fi
   echo "Installed: $missing"
 }
+
+# Installs Debian packages the tests need beyond the servers (e.g. docker-compose to validate the exported Compose file,
+# chromium to render the k6 report), saying so; without root or apt-get, one line on how to install them.
+ensure_debian_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ "${#missing[@]}" = 0 ] && return 0
+
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: the tests need these Debian packages: ${missing[*]}. Install them as root (apt-get install -y --no-install-recommends ${missing[*]})." >&2
+    exit 1
+  fi
+  echo "Installing Debian packages the tests need: ${missing[*]}"
+  apt-get update -qq -o DPkg::Lock::Timeout=300
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+  echo "Installed: ${missing[*]}"
+}

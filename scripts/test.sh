@@ -6,5 +6,6 @@ source scripts/prerequisites.sh
 
 require_dotnet
 INFRASTRUCTURE_MODE=host ensure_host_servers
+ensure_debian_packages docker-compose
 dotnet build Birthday.sln -c Debug -nologo -clp:ErrorsOnly
 dotnet test Birthday.sln -c Debug --no-build -nologo "$@"

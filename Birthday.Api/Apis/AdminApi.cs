@@ -10,8 +10,9 @@ public static class AdminApi
     public const string KeyHeader = "X-Admin-Key";
 
     /// <summary>
-    /// Operations for whoever runs the service: counts by status, and re-driving what failed. Mapped under /admin/v1,
-    /// which the gateway has no route to, and each call needs the admin key (the AppHost's secret parameter admin-api-key).
+    /// Operations for whoever runs the service: counts by status, re-driving what failed, and (in virtual time only) the
+    /// clock. Mapped under /admin/v1, which the gateway routes only when told to (Gateway:ExposeAdmin, for load tests), and each call needs
+    /// the admin key (the AppHost's secret parameter admin-api-key).
     /// </summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
@@ -19,6 +20,7 @@ public static class AdminApi
         admin.MapGet("/messages/summary", Summary);
         admin.MapPost("/messages/redrive-failed", RedriveFailed);
         admin.MapPost("/dead-letters/redrive", RedriveDeadLetters);
+        admin.MapClockEndpoints();
         return app;
     }
 

@@ -30,6 +30,7 @@ public static class ClockExtensions
         var clock = new ApplicationClock(SystemClock.Instance, virtualStart.Value - anchor);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<IClock>(clock);
+        builder.Services.AddScoped<VirtualClockControl>();
         builder.Services.AddHostedService<VirtualClockFollower>();
         return builder;
     }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Birthday.Core.Messaging;
 using NodaTime;
+using NodaTime.Text;
 using RabbitMQ.Client;
 using static Birthday.Tests.Integration.UsersApiClient;
 
@@ -81,6 +82,38 @@ public sealed class AdminTests(BirthdayApplication application) : IDisposable
         Assert.True(result.GetProperty("redriven").GetInt64() >= 1, result.ToString());
         Assert.True(result.GetProperty("skipped").GetInt64() >= 1, result.ToString());
         Assert.True((await channel.QueueDeclarePassiveAsync(DeliveryTopology.DeadLetterQueue)).MessageCount >= 1);
+    }
+
+    [Fact]
+    public async Task The_virtual_clock_is_read_and_moved_forward_but_never_back()
+    {
+        using var read = await AdminRequestAsync(HttpMethod.Get, "/admin/v1/clock");
+        using var readResponse = await _api.SendAsync(read);
+        var now = InstantPattern.ExtendedIso.Parse((await ExpectAsync(readResponse, HttpStatusCode.OK)).GetProperty("now").GetString()!).Value;
+
+        // One second ahead: enough to see it move, too little to disturb the other tests' schedules.
+        var target = now + Duration.FromSeconds(1);
+        using var move = await ClockRequestAsync(new { now = InstantPattern.ExtendedIso.Format(target) });
+        using var moveResponse = await _api.SendAsync(move);
+        var moved = InstantPattern.ExtendedIso.Parse((await ExpectAsync(moveResponse, HttpStatusCode.OK)).GetProperty("now").GetString()!).Value;
+        Assert.True(moved >= target, $"{moved} < {target}");
+        Assert.True(await new VirtualTime(application).NowAsync() >= target, "the shared clock did not move");
+
+        using var back = await ClockRequestAsync(new { now = InstantPattern.ExtendedIso.Format(now - Duration.FromHours(1)) });
+        using var backResponse = await _api.SendAsync(back);
+        Assert.Equal("clock_moved_back", (await ExpectAsync(backResponse, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+
+        using var nonsense = await ClockRequestAsync(new { now = "tomorrow" });
+        using var nonsenseResponse = await _api.SendAsync(nonsense);
+        var problem = await ExpectAsync(nonsenseResponse, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("now", out _), problem.ToString());
+    }
+
+    private async Task<HttpRequestMessage> ClockRequestAsync(object body)
+    {
+        var request = await AdminRequestAsync(HttpMethod.Put, "/admin/v1/clock");
+        request.Content = JsonContent.Create(body);
+        return request;
     }
 
     private async Task<HttpRequestMessage> AdminRequestAsync(HttpMethod method, string path)

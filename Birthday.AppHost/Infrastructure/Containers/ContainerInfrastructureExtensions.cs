@@ -1,3 +1,5 @@
+using Birthday.AppHost.Publishing;
+
 namespace Birthday.AppHost.Infrastructure.Containers;
 
 /// <summary>
@@ -10,16 +12,18 @@ public static class ContainerInfrastructureExtensions
     {
         var postgresPassword = builder.AddGeneratedSecret("postgres-password");
         var postgres = builder.AddPostgres("postgres", password: postgresPassword)
-            .WithDataVolume()
-            .WithArgs("-c", "wal_level=replica", "-c", "max_wal_senders=10", "-c", "max_replication_slots=10", "-c", "max_connections=500");
+            .WithDataVolume("postgres-data")
+            .AllowStreamingReplication()
+            .WithComposeService("pg_isready -U postgres -d postgres", cpus: "2", memory: "2g");
         var database = postgres.AddDatabase(BirthdayInfrastructure.DatabaseName);
         var readDatabase = builder.AddPostgresStreamingReplica("postgres-replica", postgres, postgresPassword);
 
         var messaging = builder.AddRabbitMQContainerCluster("messaging", BirthdayInfrastructure.RabbitMQNodeCount);
 
         var cache = builder.AddRedis("cache")
-            .WithDataVolume()
-            .WithPersistence(TimeSpan.FromSeconds(60));
+            .WithDataVolume("cache-data")
+            .WithAppendOnlyFileAndEviction(maxMemory: "512mb")
+            .WithComposeService("redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG", cpus: "0.5", memory: "768m");
 
         return new BirthdayInfrastructure(InfrastructureMode.Containers, database, readDatabase, messaging, cache);
     }

@@ -1,3 +1,5 @@
+using Birthday.AppHost.Publishing;
+
 namespace Birthday.AppHost.Infrastructure.Containers;
 
 public static class PostgresReplicaContainerExtensions
@@ -6,6 +8,21 @@ public static class PostgresReplicaContainerExtensions
     /// A hot standby of <paramref name="primary"/>: on an empty volume it clones the primary with pg_basebackup (creating
     /// its replication slot), then runs as a streaming replica. Returns the read connection string, <c>{name}</c>'s database.
     /// </summary>
+    /// <summary>
+    /// The primary's side of replication: WAL for a standby, room for its slot, and a pg_hba line that lets it connect
+    /// for replication (the image's own rules admit ordinary connections only). Written into the init folder before
+    /// the image's entrypoint runs, so it applies once, when the data directory is created.
+    /// </summary>
+    public static IResourceBuilder<PostgresServerResource> AllowStreamingReplication(this IResourceBuilder<PostgresServerResource> primary)
+    {
+        const string bootstrap = """
+            set -e
+            echo 'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"' > /docker-entrypoint-initdb.d/10-allow-replication.sh
+            exec docker-entrypoint.sh postgres -c wal_level=replica -c max_wal_senders=10 -c max_replication_slots=10 -c max_connections=500
+            """;
+        return primary.WithEntrypoint("bash").WithArgs("-c", bootstrap);
+    }
+
     public static IResourceBuilder<IResourceWithConnectionString> AddPostgresStreamingReplica(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<PostgresServerResource> primary,
         IResourceBuilder<ParameterResource> password)
@@ -33,7 +50,10 @@ public static class PostgresReplicaContainerExtensions
             .WithVolume($"{name}-data", "/var/lib/postgresql/data")
             .WithEndpoint(targetPort: 5432, name: "tcp", scheme: "tcp")
             .WithParentRelationship(primary)
-            .WaitFor(primary);
+            .WaitFor(primary)
+            .WithComposeService(
+                "pg_isready -U postgres -d postgres && psql -U postgres -d postgres -tAc 'SELECT pg_is_in_recovery()' | grep -q t",
+                cpus: "2", memory: "2g");
 
         var endpoint = replica.GetEndpoint("tcp");
         return builder.AddConnectionString($"{BirthdayInfrastructure.DatabaseName}-replica", ReferenceExpression.Create(

@@ -1,3 +1,5 @@
+using Birthday.AppHost.Publishing;
+
 namespace Birthday.AppHost.Infrastructure.Containers;
 
 public static class RabbitMQContainerClusterExtensions
@@ -18,8 +20,9 @@ public static class RabbitMQContainerClusterExtensions
             var nodeName = $"{name}-{index}";
             var node = builder.AddRabbitMQ(nodeName, userName, password)
                 .WithManagementPlugin()
-                .WithDataVolume()
+                .WithDataVolume($"{nodeName}-data")
                 .WithContainerRuntimeArgs("--hostname", nodeName)
+                .WithComposeService("rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms", cpus: "1", memory: "1g")
                 .WithEnvironment("RABBITMQ_NODENAME", $"rabbit@{nodeName}")
                 .WithEnvironment("RABBITMQ_ERLANG_COOKIE", cookie);
             if (index > 1)

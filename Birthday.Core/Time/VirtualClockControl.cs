@@ -1,0 +1,30 @@
+using Birthday.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Birthday.Core.Time;
+
+/// <summary>
+/// Moves the whole application's virtual time forward (never back): the shared offset in <c>virtual_clock</c>, which
+/// every service follows within <see cref="VirtualClockFollower.PollInterval"/>, and this service's own clock at once.
+/// </summary>
+public sealed class VirtualClockControl(ApplicationClock clock, BirthdayDbContext db)
+{
+    public Instant Now => clock.GetCurrentInstant();
+
+    /// <summary>Returns false (and changes nothing) when <paramref name="target"/> lies before the application's now.</summary>
+    public async Task<bool> AdvanceToAsync(Instant target, CancellationToken cancellationToken)
+    {
+        var realNow = clock.GetCurrentInstant() - clock.Offset;
+        var ticks = (target - realNow).BclCompatibleTicks;
+        var moved = await db.Database.ExecuteSqlAsync(
+            $"UPDATE virtual_clock SET offset_ticks = {ticks} WHERE id = 1 AND offset_ticks <= {ticks}", cancellationToken);
+        if (moved == 0)
+        {
+            return false;
+        }
+
+        clock.AdvanceTo(Duration.FromTicks(ticks));
+        return true;
+    }
+}
