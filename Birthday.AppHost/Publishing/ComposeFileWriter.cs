@@ -93,7 +93,7 @@ internal sealed class ComposeFileWriter
 
         text.AppendLine()
             .AppendLine("# Images built by `dotnet publish <project> -c Release /t:PublishContainer` (see docs/deployment.md).")
-            .AppendLine("REGISTRY=registry.example.com/birthday")
+            .AppendLine("REGISTRY=registry.example.com")
             .AppendLine("TAG=1.0.0")
             .AppendLine("# The public door's TLS certificate (PKCS#12), mounted as a Compose secret, and its password.")
             .AppendLine("GATEWAY_CERTIFICATE_FILE=./secrets/gateway.pfx")
