@@ -48,6 +48,7 @@ public static class DeliveryBenchmark
         (await simulator.PostAsync(new Uri("/admin/reset", UriKind.Relative), null)).EnsureSuccessStatusCode();
 
         await using var sampler = new MachineSampler();
+        var processes = new ProcessCpuSampler();
         await BenchmarkApplication.AdvanceClockToAsync(database, DueAt - Duration.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
         TimeSpan? allEnqueued = null;
@@ -96,6 +97,11 @@ public static class DeliveryBenchmark
         report.Add("duplicate deliveries", stats.GetProperty("duplicateDeliveries").GetInt64());
         report.Add("average busy cores during delivery (machine)", cores, $"of {Environment.ProcessorCount}");
         report.Add("peak memory used (machine)", sampler.PeakUsedBytes / 1024.0 / 1024.0 / 1024.0, "GiB");
+        foreach (var (part, seconds) in processes.SecondsByPart().Take(12))
+        {
+            report.Add($"CPU of {part}", seconds, "s");
+        }
+
         await report.WriteAsync(output);
 
         var ok = allDone is not null && stats.GetProperty("duplicateDeliveries").GetInt64() == 0;
