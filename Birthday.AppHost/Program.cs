@@ -25,12 +25,12 @@ var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.Repl
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health"));
 
-// The scheduler and the workers start once the schema is there (an api instance is healthy only after migrating).
+// The scheduler and the workers start alongside the api and wait, before taking work, until it has migrated the schema.
 builder.AddProject<Projects.Birthday_Scheduler>("scheduler")
     .WithReplicas(builder.ReplicaCount("scheduler", 2))
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
-    .WaitFor(api[0]).WaitFor(infra.Messaging)
+    .WaitFor(infra.Database).WaitFor(infra.Messaging)
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
@@ -39,11 +39,12 @@ builder.AddProject<Projects.Birthday_Worker>("worker")
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
     .WithEmailVendor(emailVendor)
-    .WaitFor(api[0]).WaitFor(infra.Messaging)
+    .WaitFor(infra.Database).WaitFor(infra.Messaging)
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
-// The only public door (nginx's place in the old system): the users API, balanced over every api instance.
+// The only public door (nginx's place in the old system): the users API, balanced over every api instance. It starts
+// with them and is healthy once one of them is.
 builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithClusterDestinations("api", api)
     .WithForwardedSettings("Gateway")

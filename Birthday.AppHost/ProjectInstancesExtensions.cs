@@ -41,7 +41,10 @@ public static class ProjectInstancesExtensions
             ? project.WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
             : project;
 
-    /// <summary>Makes every instance a destination of the gateway's YARP cluster, found through service discovery.</summary>
+    /// <summary>
+    /// Makes every instance a destination of the gateway's YARP cluster, found through service discovery. The gateway
+    /// does not wait for them: its active health checks take each instance into rotation as it comes up.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithClusterDestinations(
         this IResourceBuilder<ProjectResource> gateway, string clusterId, IEnumerable<IResourceBuilder<ProjectResource>> instances)
     {
@@ -50,22 +53,9 @@ public static class ProjectInstancesExtensions
         {
             var name = instance.Resource.Name;
             gateway.WithReference(instance)
-                .WaitFor(instance)
                 .WithEnvironment($"ReverseProxy__Clusters__{clusterId}__Destinations__{name}__Address", $"http://{name}");
         }
 
         return gateway;
-    }
-
-    public static IResourceBuilder<ProjectResource> WaitForAll(
-        this IResourceBuilder<ProjectResource> project, IEnumerable<IResourceBuilder<ProjectResource>> dependencies)
-    {
-        ArgumentNullException.ThrowIfNull(dependencies);
-        foreach (var dependency in dependencies)
-        {
-            project.WaitFor(dependency);
-        }
-
-        return project;
     }
 }

@@ -14,4 +14,6 @@ builder.AddMessageScheduling();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+
+await app.WaitForBirthdaySchemaAsync();
 app.Run();

@@ -16,4 +16,6 @@ builder.AddMessageDelivery();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+
+await app.WaitForBirthdaySchemaAsync();
 app.Run();

@@ -24,4 +24,42 @@ public static class DatabaseMigrationExtensions
 
         await db.Database.MigrateAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// For the services that do not migrate (scheduler, workers): they start alongside the api, which owns the schema,
+    /// and wait here, before taking any work, until the database has every migration this build knows. Their health
+    /// endpoint answers only after that, so "healthy" still means "ready to work".
+    /// </summary>
+    public static async Task WaitForBirthdaySchemaAsync(this IHost app, CancellationToken cancellationToken = default)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Birthday.Migrations");
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var nextReport = TimeSpan.Zero;
+        while (true)
+        {
+            try
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<BirthdayDbContext>();
+                if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+                {
+                    return;
+                }
+            }
+            catch (Npgsql.NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogDebug(ex, "Database not reachable yet");
+            }
+
+            if (waiting.Elapsed >= nextReport)
+            {
+                nextReport = waiting.Elapsed + TimeSpan.FromSeconds(30);
+                logger.LogInformation("Waiting for the api to bring the database schema up to date ({Elapsed:0} s so far)", waiting.Elapsed.TotalSeconds);
+            }
+
+            await Task.Delay(SchemaPollInterval, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan SchemaPollInterval = TimeSpan.FromMilliseconds(500);
 }
