@@ -25,7 +25,7 @@ import { requireGateway, requireVirtualClock } from './lib/preflight.js';
 import { summaryOutputs } from './lib/summary.js';
 import { SECOND_MS, birthdayOn, formatInstant, nextWholeHour, nineAmAt, parseInstant } from './lib/time.js';
 import {
-  CLAIMED_STATUSES, UNSENT_END_STATUSES, createUsersConcurrently, dueUser, findMessage, getMessages, messagesRequest, uniqueEmail,
+  UNSENT_END_STATUSES, createUsersConcurrently, dueUser, findMessage, getMessages, messagesRequest, uniqueEmail, wasClaimed,
 } from './lib/users.js';
 
 const USERS = integerSetting('USERS', profile === 'ci' ? 50 : 1000, 1, 200000);
@@ -187,7 +187,7 @@ function track(tracked, dueMs, dueReal, localDate) {
           return;
         }
 
-        if (t.claimedAfterMs === undefined && CLAIMED_STATUSES.indexOf(message.status) >= 0) {
+        if (t.claimedAfterMs === undefined && wasClaimed(message)) {
           t.claimedAfterMs = seenAfterMs;
           claimLag.add(seenAfterMs);
         }

@@ -46,6 +46,24 @@ export function deliveriesTo(email) {
   return body;
 }
 
+/** The most deliveries one GET /sent lists. */
+export const MAX_SENT_LIMIT = 10000;
+
+/**
+ * The latest deliveries to anyone, oldest first: since the last reset, as long as there were at most `limit`.
+ * @param {number} limit 1 to MAX_SENT_LIMIT
+ * @returns {SentEmail[]}
+ */
+export function latestDeliveries(limit) {
+  const res = http.get(`${urls.simulator}/sent?limit=${limit}`, requestParams('GET simulator /sent', [200]));
+  const body = jsonBody(res);
+  if (res.status !== 200 || !Array.isArray(body)) {
+    throw simulatorError('Reading the simulator deliveries failed', res);
+  }
+
+  return body;
+}
+
 /** @returns {FailureModes} */
 export function failureModes() {
   const res = http.get(`${urls.simulator}/admin/failure-modes`, requestParams('GET simulator /admin/failure-modes', [200]));

@@ -16,6 +16,17 @@ import { jsonBody, requestParams } from './requests.js';
 /** Statuses a message reaches once the scheduler has claimed it (Enqueued) or later. */
 export const CLAIMED_STATUSES = ['Enqueued', 'Sending', 'Sent', 'Failed'];
 
+/**
+ * Whether the scheduler has claimed the message at some point. A send that failed and will be retried puts the message
+ * back to Pending, with the attempt counted (or, when the vendor was not reached, its error noted), so Pending alone
+ * does not mean "not yet claimed".
+ * @param {Message} message
+ * @returns {boolean}
+ */
+export function wasClaimed(message) {
+  return CLAIMED_STATUSES.indexOf(message.status) >= 0 || message.attempts > 0 || message.lastError !== null;
+}
+
 /** Statuses a message never leaves without having been sent. */
 export const UNSENT_END_STATUSES = ['Failed', 'Missed', 'Cancelled'];
 
@@ -178,29 +189,34 @@ export function createdId(res) {
  * @param {NewUser[]} users
  * @param {number} concurrency
  * @param {() => boolean} shouldStop checked before each batch, e.g. "the due instant is getting close"
- * @returns {{ ids: string[], failures: number, stopped: boolean }}
+ * @returns {{ ids: string[], emails: string[], failures: number, stopped: boolean }} the created users' ids and
+ *   addresses, in the same order
  */
 export function createUsersConcurrently(users, concurrency, shouldStop) {
   /** @type {string[]} */
   const ids = [];
+  /** @type {string[]} */
+  const emails = [];
   let failures = 0;
   for (let start = 0; start < users.length; start += concurrency) {
     if (shouldStop()) {
-      return { ids, failures, stopped: true };
+      return { ids, emails, failures, stopped: true };
     }
 
+    const chunk = users.slice(start, start + concurrency);
     /** @type {import('k6/http').ObjectBatchRequest[]} */
-    const batch = users.slice(start, start + concurrency).map((user) => (
+    const batch = chunk.map((user) => (
       { method: 'POST', url: `${urls.api}/api/v1/users`, body: JSON.stringify(user), params: requestParams('POST /api/v1/users', [201]) }));
-    for (const res of http.batch(batch)) {
+    http.batch(batch).forEach((res, i) => {
       const id = createdId(res);
       if (id === undefined) {
         failures += 1;
       } else {
         ids.push(id);
+        emails.push(chunk[i].email);
       }
-    }
+    });
   }
 
-  return { ids, failures, stopped: false };
+  return { ids, emails, failures, stopped: false };
 }
