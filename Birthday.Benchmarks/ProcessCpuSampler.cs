@@ -57,7 +57,8 @@ public sealed class ProcessCpuSampler
         var command = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
         var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
         var program = arguments.FirstOrDefault(a => a.Contains("Birthday.", StringComparison.Ordinal) || a.Contains("Aspire.Dashboard", StringComparison.Ordinal));
-        return program is not null ? Path.GetFileNameWithoutExtension(program)
+        // "…/Birthday.Worker" or "…/Aspire.Dashboard.dll": the name is the file's, dots and all.
+        return program is not null ? Path.GetFileName(program).Replace(".dll", "", StringComparison.Ordinal)
             : command == "beam.smp" ? "rabbitmq (beam.smp)"
             : command.StartsWith("postgres", StringComparison.Ordinal) ? "postgres"
             : command;

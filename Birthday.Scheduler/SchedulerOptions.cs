@@ -11,6 +11,10 @@ public sealed class SchedulerOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>Rows per queue message: the broker's cost is per message, the worker takes a message's rows in one statement.</summary>
+    [Range(1, Core.Messaging.DeliveryRequest.MaxMessageIds)]
+    public int RowsPerQueueMessage { get; set; } = 20;
+
     /// <summary>Pause between claims when the last one found less than a full batch (the lateness floor for a due message).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);

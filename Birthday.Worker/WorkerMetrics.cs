@@ -24,13 +24,19 @@ public sealed class WorkerMetrics
         _sent = meter.CreateCounter<long>("birthday.messages.sent", description: "Messages the email service accepted");
         _failed = meter.CreateCounter<long>("birthday.messages.failed", description: "Messages failed for good, by reason");
         _retried = meter.CreateCounter<long>("birthday.messages.retried", description: "Sends that will be retried later");
-        _skipped = meter.CreateCounter<long>("birthday.messages.skipped", description: "Queue messages whose row was already taken, sent or cancelled");
+        _skipped = meter.CreateCounter<long>("birthday.messages.skipped", description: "Rows named on the queue that were already taken, sent or cancelled");
         _deadLettered = meter.CreateCounter<long>("birthday.messages.dead_lettered", description: "Malformed queue messages sent to the dead-letter queue");
         _lateness = meter.CreateHistogram<double>("birthday.messages.lateness", unit: "s", description: "Time from due_at to the recorded outcome of a sent message");
         meter.CreateObservableGauge("birthday.email.circuit_state", () => circuit.Value, description: "0 closed, 1 half-open, 2 open");
     }
 
-    public void Skipped() => _skipped.Add(1);
+    public void Skipped(int count)
+    {
+        if (count > 0)
+        {
+            _skipped.Add(count);
+        }
+    }
 
     public void DeadLettered() => _deadLettered.Add(1);
 

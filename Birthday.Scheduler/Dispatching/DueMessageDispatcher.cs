@@ -13,8 +13,8 @@ namespace Birthday.Scheduler.Dispatching;
 
 /// <summary>
 /// Turns due rows into queue messages: claims a batch of Pending rows whose time has come (FOR UPDATE SKIP LOCKED, so any
-/// number of scheduler replicas share the work without overlap), publishes each with a publisher confirm, and commits
-/// the rows as Enqueued only once the broker has confirmed them all. A crash in between leaves the rows Pending, to be
+/// number of scheduler replicas share the work without overlap), publishes them a few rows per queue message with
+/// publisher confirms, and commits the rows as Enqueued only once the broker has confirmed them all. A crash in between leaves the rows Pending, to be
 /// claimed again; the worker's compare-and-set makes a duplicate queue message harmless.
 /// </summary>
 public sealed class DueMessageDispatcher(
@@ -58,7 +58,7 @@ public sealed class DueMessageDispatcher(
                 return 0;
             }
 
-            await Task.WhenAll(claimed.Select(row => PublishAsync(channel, row, ct)));
+            await Task.WhenAll(claimed.Chunk(options.Value.RowsPerQueueMessage).Select(rows => PublishAsync(channel, rows, ct)));
             await transaction.CommitAsync(ct);
             metrics.Enqueued(claimed.Count);
             foreach (var row in claimed)
@@ -89,21 +89,19 @@ public sealed class DueMessageDispatcher(
         return rows;
     }
 
-    private static async Task PublishAsync(IChannel channel, ClaimedRow row, CancellationToken cancellationToken)
+    private static async Task PublishAsync(IChannel channel, ClaimedRow[] rows, CancellationToken cancellationToken)
     {
-        // The row remembers the trace of the request that scheduled it: its delivery continues that trace.
-        ActivityContext.TryParse(row.TraceParent, null, out var parent);
-        using var activity = ActivitySource.StartActivity("enqueue delivery", ActivityKind.Producer, parent);
-        activity?.SetTag("birthday.message_id", row.Id);
+        // Each row remembers the trace of the request that scheduled it, and its delivery continues that trace; the
+        // publish is one span for the queue message, linked to every row's trace.
+        var links = rows
+            .Select(row => ActivityContext.TryParse(row.TraceParent, null, out var context) ? new ActivityLink(context) : default)
+            .Where(link => link.Context != default);
+        using var activity = ActivitySource.StartActivity(ActivityKind.Producer, links: links, name: "enqueue deliveries");
+        activity?.SetTag("birthday.message_count", rows.Length);
 
-        var properties = new BasicProperties
-        {
-            Persistent = true,
-            ContentType = DeliveryRequest.ContentType,
-            MessageId = row.Id.ToString(),
-        };
+        var properties = new BasicProperties { Persistent = true, ContentType = DeliveryRequest.ContentType };
         await channel.BasicPublishAsync("", DeliveryTopology.DeliveriesQueue, mandatory: true, properties,
-            new DeliveryRequest(row.Id).Serialize(), cancellationToken);
+            new DeliveryRequest(rows.Select(row => row.Id).ToList()).Serialize(), cancellationToken);
     }
 
     private sealed record ClaimedRow(Guid Id, string? TraceParent, Instant DueAt);

@@ -72,7 +72,7 @@ public sealed class AdminTests(BirthdayApplication application) : IDisposable
         await using var channel = await connection.CreateChannelAsync();
         // A malformed body on the deliveries queue goes to the dead-letter queue at once; a well-formed one is put there directly.
         await channel.BasicPublishAsync("", DeliveryTopology.DeliveriesQueue, Encoding.UTF8.GetBytes("not a delivery"));
-        await channel.BasicPublishAsync("", DeliveryTopology.DeadLetterQueue, new DeliveryRequest(Guid.NewGuid()).Serialize());
+        await channel.BasicPublishAsync("", DeliveryTopology.DeadLetterQueue, new DeliveryRequest([Guid.NewGuid()]).Serialize());
         await WaitForAsync(async () => (await channel.QueueDeclarePassiveAsync(DeliveryTopology.DeadLetterQueue)).MessageCount >= 2);
 
         using var request = await AdminRequestAsync(HttpMethod.Post, "/admin/v1/dead-letters/redrive");

@@ -7,10 +7,11 @@ using RabbitMQ.Client.Events;
 namespace Birthday.Worker.Consuming;
 
 /// <summary>
-/// Consumes the deliveries queue with manual acks and a bounded prefetch. A message is acked only after its outcome is
-/// committed; a malformed one is rejected straight to the dead-letter queue; one that fails for a passing reason (the
-/// database is away) is returned to the queue, and after the queue's delivery limit it is dead-lettered too — its row's
-/// lease then brings it back, so nothing is lost and nothing loops.
+/// Consumes the deliveries queue with manual acks and a bounded prefetch. A queue message names a few rows: they are
+/// taken together, sent concurrently (at most <see cref="WorkerOptions.Concurrency"/> sends per worker), and the
+/// message is acked only after every outcome is committed. A malformed one is rejected straight to the dead-letter
+/// queue; one that fails for a passing reason (the database is away) is returned to the queue, and after the queue's
+/// delivery limit it is dead-lettered too — its rows' leases then bring them back, so nothing is lost and nothing loops.
 /// </summary>
 public sealed class DeliveryConsumer(
     IConnection rabbit,
@@ -19,13 +20,15 @@ public sealed class DeliveryConsumer(
     WorkerMetrics metrics,
     ILogger<DeliveryConsumer> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _sends = new(options.Value.Concurrency);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var concurrency = (ushort)options.Value.Concurrency;
+        var prefetch = (ushort)options.Value.Prefetch;
         await using var channel = await rabbit.CreateChannelAsync(new CreateChannelOptions(
-            publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: concurrency), stoppingToken);
+            publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: prefetch), stoppingToken);
         await DeliveryTopology.DeclareAsync(channel, stoppingToken);
-        await channel.BasicQosAsync(0, concurrency, global: false, stoppingToken);
+        await channel.BasicQosAsync(0, prefetch, global: false, stoppingToken);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, stoppingToken);
@@ -54,15 +57,21 @@ public sealed class DeliveryConsumer(
 
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MessageSender>().DeliverAsync(request.MessageId, stoppingToken);
+            IReadOnlyList<DeliveryAttempt> attempts;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                attempts = await scope.ServiceProvider.GetRequiredService<MessageSender>().TakeAsync(request.MessageIds, stoppingToken);
+            }
+
+            await Task.WhenAll(attempts.Select(attempt => DeliverAsync(attempt, stoppingToken)));
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
         }
         catch (Exception ex)
         {
             if (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Delivery of message {MessageId} failed; returned to the queue", request.MessageId);
+                logger.LogWarning(ex, "Delivery of {Count} messages (first {MessageId}) failed; returned to the queue",
+                    request.MessageIds.Count, request.MessageIds[0]);
             }
 
             if (channel.IsOpen)
@@ -70,5 +79,26 @@ public sealed class DeliveryConsumer(
                 await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Each send on its own database context: the sends of one queue message run side by side.</summary>
+    private async Task DeliverAsync(DeliveryAttempt attempt, CancellationToken stoppingToken)
+    {
+        await _sends.WaitAsync(stoppingToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<MessageSender>().DeliverAsync(attempt, stoppingToken);
+        }
+        finally
+        {
+            _sends.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _sends.Dispose();
+        base.Dispose();
     }
 }

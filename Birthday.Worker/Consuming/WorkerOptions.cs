@@ -7,7 +7,14 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
 
-    /// <summary>Deliveries in flight per worker; also the queue prefetch, so the broker never hands over more than we work on.</summary>
+    /// <summary>Sends in flight per worker.</summary>
     [Range(1, 1000)]
     public int Concurrency { get; set; } = 32;
+
+    /// <summary>
+    /// Queue messages (each a few rows) a worker holds at once: enough to keep <see cref="Concurrency"/> sends busy,
+    /// few enough that the other workers get their share of a burst.
+    /// </summary>
+    [Range(1, 100)]
+    public int Prefetch { get; set; } = 4;
 }

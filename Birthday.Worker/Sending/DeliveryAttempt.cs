@@ -14,4 +14,5 @@ public sealed record DeliveryAttempt(
     string Text,
     string IdempotencyKey,
     int Attempts,
+    string? TraceParent,
     User User);

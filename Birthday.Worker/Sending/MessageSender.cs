@@ -10,10 +10,11 @@ using Npgsql;
 namespace Birthday.Worker.Sending;
 
 /// <summary>
-/// Delivers one message: takes the row with a compare-and-set (Enqueued → Sending, with a lease), sends its stored text
-/// with its idempotency key, and records the outcome — Sent, Failed, or Pending again with a later next attempt —
-/// in one statement that also writes the user's next occurrence. A stale or duplicate queue message finds nothing to take.
-/// Both steps are single SQL statements: at hundreds of deliveries a second, round trips are the cost that counts.
+/// Delivers messages: takes the rows a queue message names with one compare-and-set (Enqueued → Sending, with a lease),
+/// then for each sends its stored text with its idempotency key and records the outcome — Sent, Failed, or Pending
+/// again with a later next attempt — in one statement that also writes the user's next occurrence. A stale or duplicate
+/// queue message finds nothing to take. Both steps are single SQL statements: at hundreds of deliveries a second,
+/// round trips are the cost that counts.
 /// </summary>
 public sealed class MessageSender(
     BirthdayDbContext db,
@@ -32,11 +33,12 @@ public sealed class MessageSender(
         UPDATE messages m
         SET status = 'Sending', lease_until = @lease_until, updated_at = @now
         FROM users u
-        WHERE m.id = @id AND u.id = m.user_id
+        WHERE m.id = ANY(@ids) AND u.id = m.user_id
           AND (m.status = 'Enqueued' OR (m.status = 'Pending' AND m.next_attempt_at <= @now))
           AND m.due_at <= @now
         RETURNING m.kind, m.local_date, m.due_at, m.email, m.text, m.idempotency_key, m.attempts,
-                  u.id, u.first_name, u.last_name, u.email, u.time_zone, u.birthday_date, u.anniversary_date, u.deleted_at
+                  u.id, u.first_name, u.last_name, u.email, u.time_zone, u.birthday_date, u.anniversary_date, u.deleted_at,
+                  m.id, m.trace_parent
         """;
 
     // Locking the user serialises this with the api's changes to it; the update only lands if the row is still ours
@@ -65,19 +67,55 @@ public sealed class MessageSender(
         SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM chained)
         """;
 
-    public async Task<SendOutcomeKind?> DeliverAsync(Guid messageId, CancellationToken cancellationToken)
+    /// <summary>Takes every row of <paramref name="messageIds"/> that is ready to send; the others are already done, held or cancelled.</summary>
+    public async Task<IReadOnlyList<DeliveryAttempt>> TakeAsync(IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken)
     {
-        using var activity = ActivitySource.StartActivity("deliver message");
-        activity?.SetTag("birthday.message_id", messageId);
-
-        var attempt = await TakeAsync(messageId, cancellationToken);
-        if (attempt is null)
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var now = clock.GetCurrentInstant();
+        var attempts = await WithConnectionAsync(async connection =>
         {
-            metrics.Skipped();
-            return null; // already sent, cancelled, or someone else holds it
-        }
+            await using var command = new NpgsqlCommand(TakeSql, connection);
+            command.Parameters.AddWithValue("ids", messageIds.ToArray());
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("lease_until", now + Duration.FromTimeSpan(delivery.Value.SendingLease));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var taken = new List<DeliveryAttempt>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var user = new User
+                {
+                    Id = reader.GetGuid(7),
+                    FirstName = reader.GetString(8),
+                    LastName = reader.GetString(9),
+                    Email = reader.GetString(10),
+                    TimeZone = reader.GetString(11),
+                    BirthdayDate = reader.IsDBNull(12) ? null : reader.GetFieldValue<LocalDate>(12),
+                    AnniversaryDate = reader.IsDBNull(13) ? null : reader.GetFieldValue<LocalDate>(13),
+                    DeletedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<Instant>(14),
+                };
+                taken.Add(new DeliveryAttempt(reader.GetGuid(15), reader.GetString(0), reader.GetFieldValue<LocalDate>(1),
+                    reader.GetFieldValue<Instant>(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
+                    reader.IsDBNull(16) ? null : reader.GetString(16), user));
+            }
 
+            return taken;
+        });
+
+        metrics.Skipped(messageIds.Count - attempts.Count);
+        return attempts;
+    }
+
+    /// <summary>Sends one taken row and records the outcome, in the trace of the request that scheduled it.</summary>
+    public async Task<SendOutcomeKind> DeliverAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        ActivityContext.TryParse(attempt.TraceParent, null, out var scheduledIn);
+        var queueMessage = Activity.Current?.Context;
+        using var activity = ActivitySource.StartActivity(ActivityKind.Consumer, scheduledIn,
+            links: queueMessage is { } received ? [new ActivityLink(received)] : null, name: "deliver message");
+        activity?.SetTag("birthday.message_id", attempt.MessageId);
         activity?.SetTag("birthday.kind", attempt.Kind);
+
         if (!attempt.User.IsActive)
         {
             await RecordAsync(attempt, SendOutcome.Permanent("the user was deleted"), cancel: true, cancellationToken);
@@ -87,37 +125,6 @@ public sealed class MessageSender(
         var outcome = await email.SendAsync(attempt.Email, attempt.Text, attempt.IdempotencyKey, cancellationToken);
         await RecordAsync(attempt, outcome, cancel: false, cancellationToken);
         return outcome.Kind;
-    }
-
-    private async Task<DeliveryAttempt?> TakeAsync(Guid messageId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetCurrentInstant();
-        return await WithConnectionAsync(async connection =>
-        {
-            await using var command = new NpgsqlCommand(TakeSql, connection);
-            command.Parameters.AddWithValue("id", messageId);
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("lease_until", now + Duration.FromTimeSpan(delivery.Value.SendingLease));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            var user = new User
-            {
-                Id = reader.GetGuid(7),
-                FirstName = reader.GetString(8),
-                LastName = reader.GetString(9),
-                Email = reader.GetString(10),
-                TimeZone = reader.GetString(11),
-                BirthdayDate = reader.IsDBNull(12) ? null : reader.GetFieldValue<LocalDate>(12),
-                AnniversaryDate = reader.IsDBNull(13) ? null : reader.GetFieldValue<LocalDate>(13),
-                DeletedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<Instant>(14),
-            };
-            return new DeliveryAttempt(messageId, reader.GetString(0), reader.GetFieldValue<LocalDate>(1), reader.GetFieldValue<Instant>(2),
-                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), user);
-        });
     }
 
     private async Task RecordAsync(DeliveryAttempt attempt, SendOutcome outcome, bool cancel, CancellationToken cancellationToken)
