@@ -8,8 +8,8 @@ namespace Birthday.Worker.Consuming;
 
 /// <summary>
 /// Consumes the deliveries queue with manual acks and a bounded prefetch. A queue message names a few rows: they are
-/// taken together, sent concurrently (at most <see cref="WorkerOptions.Concurrency"/> sends per worker), and the
-/// message is acked only after every outcome is committed. A malformed one is rejected straight to the dead-letter
+/// taken together, sent concurrently (at most <see cref="WorkerOptions.Concurrency"/> sends per worker), their outcomes
+/// recorded together, and the message is acked only after that commit. A malformed one is rejected straight to the dead-letter
 /// queue; one that fails for a passing reason (the database is away) is returned to the queue, and after the queue's
 /// delivery limit it is dead-lettered too — its rows' leases then bring them back, so nothing is lost and nothing loops.
 /// </summary>
@@ -57,13 +57,11 @@ public sealed class DeliveryConsumer(
 
         try
         {
-            IReadOnlyList<DeliveryAttempt> attempts;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                attempts = await scope.ServiceProvider.GetRequiredService<MessageSender>().TakeAsync(request.MessageIds, stoppingToken);
-            }
-
-            await Task.WhenAll(attempts.Select(attempt => DeliverAsync(attempt, stoppingToken)));
+            await using var scope = scopes.CreateAsyncScope();
+            var sender = scope.ServiceProvider.GetRequiredService<MessageSender>();
+            var attempts = await sender.TakeAsync(request.MessageIds, stoppingToken);
+            var results = await Task.WhenAll(attempts.Select(attempt => SendAsync(sender, attempt, stoppingToken)));
+            await sender.RecordAsync(results, stoppingToken);
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
         }
         catch (Exception ex)
@@ -81,14 +79,12 @@ public sealed class DeliveryConsumer(
         }
     }
 
-    /// <summary>Each send on its own database context: the sends of one queue message run side by side.</summary>
-    private async Task DeliverAsync(DeliveryAttempt attempt, CancellationToken stoppingToken)
+    private async Task<DeliveryResult> SendAsync(MessageSender sender, DeliveryAttempt attempt, CancellationToken stoppingToken)
     {
         await _sends.WaitAsync(stoppingToken);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MessageSender>().DeliverAsync(attempt, stoppingToken);
+            return await sender.SendAsync(attempt, stoppingToken);
         }
         finally
         {

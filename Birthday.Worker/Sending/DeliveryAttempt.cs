@@ -16,3 +16,7 @@ public sealed record DeliveryAttempt(
     int Attempts,
     string? TraceParent,
     User User);
+
+/// <summary>What came of sending a taken row, before it is recorded: <paramref name="Cancel"/> when it was not sent at all
+/// (its user was deleted), and the moment the vendor answered (the row's sent_at when delivered).</summary>
+public sealed record DeliveryResult(DeliveryAttempt Attempt, SendOutcome Outcome, bool Cancel, Instant AnsweredAt);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Birthday.Worker.Sending;
 
@@ -41,30 +42,39 @@ public sealed class MessageSender(
                   m.id, m.trace_parent
         """;
 
-    // Locking the user serialises this with the api's changes to it; the update only lands if the row is still ours
-    // (a user change may have cancelled it meanwhile); the next occurrence is written only then, and only if the user
+    // One statement for every outcome of a queue message. Locking the users (in id order, so two workers never wait on
+    // each other in a circle) serialises this with the api's changes to them; an update only lands if the row is still
+    // ours (a user change may have cancelled it meanwhile); a next occurrence is written only then, and only if the user
     // has no other open message of this kind (the api may already have written one for a changed date).
     private const string RecordSql = """
-        WITH locked AS (SELECT id FROM users WHERE id = @user_id FOR UPDATE),
+        WITH input AS (
+            SELECT * FROM unnest(@ids, @user_ids, @kinds, @statuses, @attempts, @errors, @provider_ids, @answered_at,
+                                 @retry, @next_attempt_at, @chain, @n_ids, @n_local_dates, @n_due_ats, @n_keys, @n_texts,
+                                 @n_emails, @n_traces)
+                AS i(id, user_id, kind, status, attempts, error, provider_id, answered_at,
+                     retry, next_attempt_at, chain, n_id, n_local_date, n_due_at, n_key, n_text, n_email, n_trace)),
+        locked AS (SELECT id FROM users WHERE id IN (SELECT user_id FROM input) ORDER BY id FOR UPDATE),
         done AS (
-            UPDATE messages
-            SET status = @status, attempts = @attempts, lease_until = NULL, last_error = @error, updated_at = @now,
-                sent_at = CASE WHEN @status = 'Sent' THEN @now ELSE sent_at END,
-                provider_message_id = COALESCE(@provider_id, provider_message_id),
-                next_attempt_at = COALESCE(@next_attempt_at, next_attempt_at)
-            WHERE id = @id AND status = 'Sending' AND EXISTS (SELECT 1 FROM locked)
-            RETURNING id),
+            UPDATE messages m
+            SET status = i.status, attempts = i.attempts, lease_until = NULL, last_error = i.error, updated_at = @now,
+                sent_at = CASE WHEN i.status = 'Sent' THEN i.answered_at ELSE m.sent_at END,
+                provider_message_id = COALESCE(i.provider_id, m.provider_message_id),
+                next_attempt_at = CASE WHEN i.retry THEN i.next_attempt_at ELSE m.next_attempt_at END
+            FROM input i
+            WHERE m.id = i.id AND m.status = 'Sending' AND i.user_id IN (SELECT id FROM locked)
+            RETURNING m.id),
         chained AS (
             INSERT INTO messages (id, user_id, kind, local_date, due_at, status, attempts, next_attempt_at, idempotency_key,
                                   text, email, enqueue_count, trace_parent, created_at, updated_at)
-            SELECT @n_id, @user_id, @kind, @n_local_date, @n_due_at, 'Pending', 0, @n_due_at, @n_key,
-                   @n_text, @n_email, 0, @n_trace, @now, @now
-            WHERE @chain AND EXISTS (SELECT 1 FROM done)
-              AND NOT EXISTS (SELECT 1 FROM messages WHERE user_id = @user_id AND kind = @kind AND id <> @id
-                              AND status IN ('Pending', 'Enqueued', 'Sending'))
+            SELECT i.n_id, i.user_id, i.kind, i.n_local_date, i.n_due_at, 'Pending', 0, i.n_due_at, i.n_key,
+                   i.n_text, i.n_email, 0, i.n_trace, @now, @now
+            FROM input i
+            WHERE i.chain AND i.id IN (SELECT id FROM done)
+              AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.user_id = i.user_id AND o.kind = i.kind AND o.id <> i.id
+                              AND o.status IN ('Pending', 'Enqueued', 'Sending'))
             ON CONFLICT DO NOTHING
             RETURNING id)
-        SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM chained)
+        SELECT i.id, i.id IN (SELECT id FROM done), i.n_id IN (SELECT id FROM chained) FROM input i
         """;
 
     /// <summary>Takes every row of <paramref name="messageIds"/> that is ready to send; the others are already done, held or cancelled.</summary>
@@ -105,8 +115,8 @@ public sealed class MessageSender(
         return attempts;
     }
 
-    /// <summary>Sends one taken row and records the outcome, in the trace of the request that scheduled it.</summary>
-    public async Task<SendOutcomeKind> DeliverAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>Sends one taken row, in the trace of the request that scheduled it; nothing is written yet.</summary>
+    public async Task<DeliveryResult> SendAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         ActivityContext.TryParse(attempt.TraceParent, null, out var scheduledIn);
@@ -118,19 +128,85 @@ public sealed class MessageSender(
 
         if (!attempt.User.IsActive)
         {
-            await RecordAsync(attempt, SendOutcome.Permanent("the user was deleted"), cancel: true, cancellationToken);
-            return SendOutcomeKind.Permanent;
+            return new DeliveryResult(attempt, SendOutcome.Permanent("the user was deleted"), Cancel: true, clock.GetCurrentInstant());
         }
 
         var outcome = await email.SendAsync(attempt.Email, attempt.Text, attempt.IdempotencyKey, cancellationToken);
-        await RecordAsync(attempt, outcome, cancel: false, cancellationToken);
-        return outcome.Kind;
+        return new DeliveryResult(attempt, outcome, Cancel: false, clock.GetCurrentInstant());
     }
 
-    private async Task RecordAsync(DeliveryAttempt attempt, SendOutcome outcome, bool cancel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the outcomes of one queue message's rows in one statement: Sent (at the moment the vendor answered),
+    /// Failed, Cancelled, or Pending again with a later next attempt; and each finished row's next occurrence.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetCurrentInstant();
+        var rows = results.Select(result => Plan(result, now)).ToList();
+        var outcomes = await WithConnectionAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(RecordSql, connection);
+            var p = command.Parameters;
+            p.AddWithValue("now", now);
+            p.AddWithValue("ids", rows.Select(r => r.Result.Attempt.MessageId).ToArray());
+            p.AddWithValue("user_ids", rows.Select(r => r.Result.Attempt.User.Id).ToArray());
+            p.AddWithValue("kinds", rows.Select(r => r.Result.Attempt.Kind).ToArray());
+            p.AddWithValue("statuses", rows.Select(r => r.Status.ToString()).ToArray());
+            p.AddWithValue("attempts", rows.Select(r => r.Attempts).ToArray());
+            p.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Error).ToArray());
+            p.AddWithValue("provider_ids", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Result.Outcome.ProviderMessageId).ToArray());
+            p.AddWithValue("answered_at", rows.Select(r => r.Result.AnsweredAt).ToArray());
+            p.AddWithValue("retry", rows.Select(r => r.NextAttemptAt is not null).ToArray());
+            p.AddWithValue("next_attempt_at", rows.Select(r => r.NextAttemptAt ?? now).ToArray());
+            p.AddWithValue("chain", rows.Select(r => r.Next is not null).ToArray());
+            p.AddWithValue("n_ids", rows.Select(r => r.Next?.Id ?? Guid.NewGuid()).ToArray());
+            p.AddWithValue("n_local_dates", rows.Select(r => r.Next?.LocalDate ?? r.Result.Attempt.LocalDate).ToArray());
+            p.AddWithValue("n_due_ats", rows.Select(r => r.Next?.DueAt ?? now).ToArray());
+            p.AddWithValue("n_keys", rows.Select(r => r.Next?.IdempotencyKey ?? "").ToArray());
+            p.AddWithValue("n_texts", rows.Select(r => r.Next?.Text ?? "").ToArray());
+            p.AddWithValue("n_emails", rows.Select(r => r.Next?.Email ?? "").ToArray());
+            p.AddWithValue("n_traces", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Next?.TraceParent).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var recorded = new Dictionary<Guid, (bool Recorded, bool Chained)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recorded[reader.GetGuid(0)] = (reader.GetBoolean(1), reader.GetBoolean(2));
+            }
+
+            return recorded;
+        });
+
+        foreach (var row in rows)
+        {
+            var attempt = row.Result.Attempt;
+            var (recorded, chained) = outcomes[attempt.MessageId];
+            if (!recorded)
+            {
+                // The user changed while we sent (the row was cancelled and replaced): the replacement carries on.
+                logger.LogWarning("Message {MessageId} was no longer Sending when its outcome {Outcome} came back; kept in the log only",
+                    attempt.MessageId, row.Result.Outcome.Kind);
+                continue;
+            }
+
+            metrics.Recorded(row.Status, row.Result.Outcome, row.Result.AnsweredAt - attempt.DueAt);
+            if (row.Next is not null && !chained)
+            {
+                logger.LogInformation("Message {MessageId}: the user already has an open {Kind} message; no new link written", attempt.MessageId, attempt.Kind);
+            }
+        }
+    }
+
+    /// <summary>What an outcome means for the row: its new status and attempt count, and when to retry or what comes next.</summary>
+    private RecordPlan Plan(DeliveryResult result, Instant now)
     {
         var options = delivery.Value;
-        var now = clock.GetCurrentInstant();
+        var (attempt, outcome, cancel, _) = result;
         var attempts = attempt.Attempts + (outcome.ReachedVendor && !cancel ? 1 : 0);
         var status = cancel ? MessageStatus.Cancelled
             : outcome.Kind == SendOutcomeKind.Delivered ? MessageStatus.Sent
@@ -139,51 +215,16 @@ public sealed class MessageSender(
         var error = status == MessageStatus.Failed && outcome.Kind == SendOutcomeKind.Transient
             ? $"retry budget spent after {attempts} attempts; last: {outcome.Error}"
             : outcome.Error;
+        var nextAttemptAt = status == MessageStatus.Pending
+            ? now + Duration.FromTimeSpan(RetryDelay(attempts, outcome.RetryAfter, options))
+            : (Instant?)null;
         var next = status is MessageStatus.Sent or MessageStatus.Failed
             ? chain.Next(attempt.User, attempt.Kind, attempt.LocalDate, now, Duration.FromTimeSpan(options.Lateness))
             : null;
-
-        var (recorded, chained) = await WithConnectionAsync(async connection =>
-        {
-            await using var command = new NpgsqlCommand(RecordSql, connection);
-            var p = command.Parameters;
-            p.AddWithValue("id", attempt.MessageId);
-            p.AddWithValue("user_id", attempt.User.Id);
-            p.AddWithValue("kind", attempt.Kind);
-            p.AddWithValue("status", status.ToString());
-            p.AddWithValue("attempts", attempts);
-            p.AddWithValue("error", (object?)error ?? DBNull.Value);
-            p.AddWithValue("now", now);
-            p.AddWithValue("provider_id", NpgsqlTypes.NpgsqlDbType.Varchar, (object?)outcome.ProviderMessageId ?? DBNull.Value);
-            p.AddWithValue("next_attempt_at", NpgsqlTypes.NpgsqlDbType.TimestampTz,
-                status == MessageStatus.Pending ? now + Duration.FromTimeSpan(RetryDelay(attempts, outcome.RetryAfter, options)) : DBNull.Value);
-            p.AddWithValue("chain", next is not null);
-            p.AddWithValue("n_id", next?.Id ?? Guid.Empty);
-            p.AddWithValue("n_local_date", next?.LocalDate ?? attempt.LocalDate);
-            p.AddWithValue("n_due_at", next?.DueAt ?? now);
-            p.AddWithValue("n_key", next?.IdempotencyKey ?? "");
-            p.AddWithValue("n_text", next?.Text ?? "");
-            p.AddWithValue("n_email", next?.Email ?? "");
-            p.AddWithValue("n_trace", NpgsqlTypes.NpgsqlDbType.Varchar, (object?)next?.TraceParent ?? DBNull.Value);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            return (reader.GetInt64(0), reader.GetInt64(1));
-        });
-
-        if (recorded == 0)
-        {
-            // The user changed while we sent (the row was cancelled and replaced): the replacement carries on.
-            logger.LogWarning("Message {MessageId} was no longer Sending when its outcome {Outcome} came back; kept in the log only",
-                attempt.MessageId, outcome.Kind);
-            return;
-        }
-
-        metrics.Recorded(status, outcome, now - attempt.DueAt);
-        if (next is not null && chained == 0)
-        {
-            logger.LogInformation("Message {MessageId}: the user already has an open {Kind} message; no new link written", attempt.MessageId, attempt.Kind);
-        }
+        return new RecordPlan(result, status, attempts, error, nextAttemptAt, next);
     }
+
+    private sealed record RecordPlan(DeliveryResult Result, MessageStatus Status, int Attempts, string? Error, Instant? NextAttemptAt, Message? Next);
 
     private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work)
     {
