@@ -7,14 +7,14 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
 
-    /// <summary>Sends in flight per worker.</summary>
+    /// <summary>Sends in flight per worker (a send waiting out a quick retry holds its place).</summary>
     [Range(1, 1000)]
-    public int Concurrency { get; set; } = 32;
+    public int Concurrency { get; set; } = 64;
 
     /// <summary>
-    /// Queue messages (each a few rows) a worker holds at once: enough to keep <see cref="Concurrency"/> sends busy,
-    /// few enough that the other workers get their share of a burst.
+    /// Queue messages (each a few rows) a worker holds at once. A message is acked when its last row is recorded, so one
+    /// row waiting out a vendor error holds the whole message: many in hand keep the sends busy meanwhile.
     /// </summary>
-    [Range(1, 100)]
-    public int Prefetch { get; set; } = 4;
+    [Range(1, 1000)]
+    public int Prefetch { get; set; } = 32;
 }
