@@ -44,8 +44,20 @@ export ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true
 
 Birthday.AppHost/bin/Release/net10.0/Birthday.AppHost "$@" &
 apphost=$!
-# Aspire stops every resource, servers included, when its AppHost gets SIGTERM.
-trap 'echo "stopping…"; kill -TERM "$apphost" 2>/dev/null || true; wait "$apphost" || true; exit 0' INT TERM
+# Aspire stops every resource, servers included, when its AppHost gets SIGTERM. Its orchestrator (DCP, started with
+# --monitor <AppHost pid>) outlives the AppHost by some seconds while it stops them: return only once it is gone.
+stop() {
+  echo "stopping…"
+  kill -TERM "$apphost" 2>/dev/null || true
+  wait "$apphost" || true
+  for _ in $(seq 1 90); do
+    pgrep -f -- "--monitor $apphost " >/dev/null || break
+    sleep 1
+  done
+  echo "stopped."
+  exit 0
+}
+trap stop INT TERM
 
 for _ in $(seq 1 180); do
   if ! kill -0 "$apphost" 2>/dev/null; then
