@@ -8,7 +8,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationClock();
 builder.AddBirthdayData();
-builder.AddBirthdayMessaging();
+// Only the dead-letter re-drive uses the broker: the users API serves without it.
+builder.AddBirthdayMessaging(neededToServe: false);
 builder.AddUsersApi();
 
 var app = builder.Build();

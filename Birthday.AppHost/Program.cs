@@ -19,7 +19,7 @@ var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefaul
 var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.ReplicaCount("api", 3), instance => instance
     .WithReference(infra.Database).WaitFor(infra.Database)
     .WithReference(infra.ReadReplica).WaitFor(infra.ReadReplica)
-    .WithReference(infra.Messaging).WaitFor(infra.Messaging)
+    .WithReference(infra.Messaging) // not waited for: only the admin dead-letter re-drive needs it
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithEnvironment("Admin__ApiKey", adminKey)
     .WithBirthdaySettings()

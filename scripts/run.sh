@@ -59,14 +59,21 @@ stop() {
 }
 trap stop INT TERM
 
+# The gateway answers first (it needs an api instance, Postgres and Redis); the scheduler and workers follow once the
+# RabbitMQ cluster has formed.
+serving=""
 for _ in $(seq 1 180); do
   if ! kill -0 "$apphost" 2>/dev/null; then
     wait "$apphost"
     exit $?
   fi
-  if all_healthy; then
-    printf '\nBirthday is up: every service healthy %s s after this command started.\n  Dashboard: %s\n  Gateway:   %s  (try %s/health)\nPress Ctrl+C to stop.\n\n' \
+  if [ -z "$serving" ] && curl -fsS -m 2 "$GATEWAY_URL/health" >/dev/null 2>&1; then
+    serving=yes
+    printf '\nBirthday is serving: the gateway is healthy %s s after this command started.\n  Dashboard: %s\n  Gateway:   %s  (try %s/health)\n\n' \
       "$SECONDS" "$DASHBOARD_URL" "$GATEWAY_URL" "$GATEWAY_URL"
+  fi
+  if all_healthy; then
+    printf '\nBirthday is up: every service healthy %s s after this command started. Press Ctrl+C to stop.\n\n' "$SECONDS"
     break
   fi
   sleep 1

@@ -11,15 +11,21 @@ public static class MessagingExtensions
     /// <summary>
     /// The RabbitMQ connection through Aspire's client integration (health check, tracing, connect retries), able to reach
     /// any node of the cluster: when the node it uses stops, automatic recovery reconnects to another.
+    /// <paramref name="neededToServe"/> false leaves the broker out of the service's /health: a service that can do its
+    /// work without it (the users API) is ready, and started, before the cluster has formed.
     /// </summary>
-    public static TBuilder AddBirthdayMessaging<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddBirthdayMessaging<TBuilder>(this TBuilder builder, bool neededToServe = true) where TBuilder : IHostApplicationBuilder
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not set: the AppHost gives it to every service that references messaging.");
         var address = RabbitMQClusterAddress.Parse(connectionString);
 
         builder.AddRabbitMQClient(ConnectionName,
-            settings => settings.ConnectionString = address.FirstNode.ToString(),
+            settings =>
+            {
+                settings.ConnectionString = address.FirstNode.ToString();
+                settings.DisableHealthChecks = !neededToServe;
+            },
             factory =>
             {
                 factory.EndpointResolverFactory = _ => new DefaultEndpointResolver(address.Nodes);
