@@ -48,6 +48,8 @@ builder.AddProject<Projects.Birthday_Worker>("worker")
 builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithClusterDestinations("api", api)
     .WithForwardedSettings("Gateway")
+    // The edge: X-Forwarded-For from a client is never trusted here (rate limits go by the caller's own address).
+    .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 

@@ -26,7 +26,7 @@ public sealed class WorkerMetrics
         _retried = meter.CreateCounter<long>("birthday.messages.retried", description: "Sends that will be retried later");
         _skipped = meter.CreateCounter<long>("birthday.messages.skipped", description: "Rows named on the queue that were already taken, sent or cancelled");
         _deadLettered = meter.CreateCounter<long>("birthday.messages.dead_lettered", description: "Malformed queue messages sent to the dead-letter queue");
-        _lateness = meter.CreateHistogram<double>("birthday.messages.lateness", unit: "s", description: "Time from due_at to the recorded outcome of a sent message");
+        _lateness = meter.CreateHistogram<double>("birthday.messages.lateness", unit: "s", description: "Time from due_at to the vendor's answer for a sent message");
         meter.CreateObservableGauge("birthday.email.circuit_state", () => circuit.Value, description: "0 closed, 1 half-open, 2 open");
     }
 

@@ -22,7 +22,7 @@ internal sealed class ComposeFileWriter
 
     /// <summary>
     /// A project's health: its own /health over HTTP. The .NET runtime images carry bash but neither curl nor wget, so
-    /// the request goes through bash's /dev/tcp.
+    /// the request goes through bash's /dev/tcp (run by bash itself: the images' /bin/sh is dash, which has no /dev/tcp).
     /// </summary>
     private static readonly string ProjectHealthCommand =
         $"exec 3<>/dev/tcp/127.0.0.1/{ManifestExpressions.ProjectPort("http")} && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '";
@@ -142,7 +142,7 @@ internal sealed class ComposeFileWriter
             service["volumes"] = mounts;
         }
 
-        return Finish(name, service, settings.HealthCommand, settings.Cpus, settings.Memory);
+        return Finish(name, service, ["CMD-SHELL", ManifestExpressions.Escape(settings.HealthCommand)], settings.Cpus, settings.Memory);
     }
 
     private Dictionary<string, object> ProjectService(string name, JsonObject resource, SortedDictionary<string, object> secrets)
@@ -189,15 +189,15 @@ internal sealed class ComposeFileWriter
             service["ports"] = ports;
         }
 
-        return Finish(name, service, ProjectHealthCommand, cpus: "1", memory: "512m");
+        return Finish(name, service, ["CMD", "bash", "-c", ManifestExpressions.Escape(ProjectHealthCommand)], cpus: "1", memory: "512m");
     }
 
     /// <summary>Health, start order, restarts, replicas and limits: what every service of the file has.</summary>
-    private Dictionary<string, object> Finish(string name, Dictionary<string, object> service, string healthCommand, string cpus, string memory)
+    private Dictionary<string, object> Finish(string name, Dictionary<string, object> service, string[] healthTest, string cpus, string memory)
     {
         service["healthcheck"] = new Dictionary<string, object>
         {
-            ["test"] = new[] { "CMD-SHELL", ManifestExpressions.Escape(healthCommand) },
+            ["test"] = healthTest,
             ["interval"] = "10s",
             ["timeout"] = "5s",
             ["retries"] = 5,
@@ -260,7 +260,7 @@ internal sealed class ComposeFileWriter
 
     private static string Variable(string name) => ManifestExpressions.RequiredVariable(name);
 
-    /// <summary><c>Birthday.Api/Birthday.Api.csproj</c> → <c>birthday-api</c>, the ContainerRepository of the project.</summary>
+    /// <summary><c>Birthday.Api/Birthday.Api.csproj</c> → <c>birthday-api</c>, which each project sets as its ContainerRepository.</summary>
     private static string ImageName(JsonObject project) =>
         Path.GetFileNameWithoutExtension((string)project["path"]!).ToLowerInvariant().Replace('.', '-');
 

@@ -25,6 +25,11 @@ public sealed record DeliveryRequest(IReadOnlyList<Guid> MessageIds)
         try
         {
             var request = JsonSerializer.Deserialize<DeliveryRequest>(body, Json);
+            if (request?.MessageIds is null && JsonSerializer.Deserialize<SingleRowRequest>(body, Json)?.MessageId is { } single)
+            {
+                request = new DeliveryRequest([single]);
+            }
+
             return request?.MessageIds is { Count: > 0 and <= MaxMessageIds } ids && !ids.Contains(Guid.Empty) ? request : null;
         }
         catch (JsonException)
@@ -32,4 +37,7 @@ public sealed record DeliveryRequest(IReadOnlyList<Guid> MessageIds)
             return null;
         }
     }
+
+    /// <summary>The first format, one row per queue message: still on the queue (or sent by an older scheduler) during an upgrade.</summary>
+    private sealed record SingleRowRequest(Guid? MessageId);
 }

@@ -15,8 +15,7 @@ public sealed class VirtualClockControl(ApplicationClock clock, BirthdayDbContex
     /// <summary>Returns false (and changes nothing) when <paramref name="target"/> lies before the application's now.</summary>
     public async Task<bool> AdvanceToAsync(Instant target, CancellationToken cancellationToken)
     {
-        var realNow = clock.GetCurrentInstant() - clock.Offset;
-        var ticks = (target - realNow).BclCompatibleTicks;
+        var ticks = (target - SystemClock.Instance.GetCurrentInstant()).BclCompatibleTicks;
         var moved = await db.Database.ExecuteSqlAsync(
             $"UPDATE virtual_clock SET offset_ticks = {ticks} WHERE id = 1 AND offset_ticks <= {ticks}", cancellationToken);
         if (moved == 0)

@@ -18,5 +18,5 @@ public sealed record DeliveryAttempt(
     User User);
 
 /// <summary>What came of sending a taken row, before it is recorded: <paramref name="Cancel"/> when it was not sent at all
-/// (its user was deleted), and the moment the vendor answered (the row's sent_at when delivered).</summary>
-public sealed record DeliveryResult(DeliveryAttempt Attempt, SendOutcome Outcome, bool Cancel, Instant AnsweredAt);
+/// (its user was deleted), the moment the vendor answered (the row's sent_at when delivered), and the delivery's trace.</summary>
+public sealed record DeliveryResult(DeliveryAttempt Attempt, SendOutcome Outcome, bool Cancel, Instant AnsweredAt, string? DeliveredIn);

@@ -128,11 +128,11 @@ public sealed class MessageSender(
 
         if (!attempt.User.IsActive)
         {
-            return new DeliveryResult(attempt, SendOutcome.Permanent("the user was deleted"), Cancel: true, clock.GetCurrentInstant());
+            return new DeliveryResult(attempt, SendOutcome.Permanent("the user was deleted"), Cancel: true, clock.GetCurrentInstant(), activity?.Id);
         }
 
         var outcome = await email.SendAsync(attempt.Email, attempt.Text, attempt.IdempotencyKey, cancellationToken);
-        return new DeliveryResult(attempt, outcome, Cancel: false, clock.GetCurrentInstant());
+        return new DeliveryResult(attempt, outcome, Cancel: false, clock.GetCurrentInstant(), activity?.Id);
     }
 
     /// <summary>
@@ -206,7 +206,7 @@ public sealed class MessageSender(
     private RecordPlan Plan(DeliveryResult result, Instant now)
     {
         var options = delivery.Value;
-        var (attempt, outcome, cancel, _) = result;
+        var (attempt, outcome, cancel, _, deliveredIn) = result;
         var attempts = attempt.Attempts + (outcome.ReachedVendor && !cancel ? 1 : 0);
         var status = cancel ? MessageStatus.Cancelled
             : outcome.Kind == SendOutcomeKind.Delivered ? MessageStatus.Sent
@@ -218,7 +218,11 @@ public sealed class MessageSender(
         var nextAttemptAt = status == MessageStatus.Pending
             ? now + Duration.FromTimeSpan(RetryDelay(attempts, outcome.RetryAfter, options))
             : (Instant?)null;
-        var next = status is MessageStatus.Sent or MessageStatus.Failed
+        // The next occurrence remembers the trace it was planned in: this row's delivery, not the batch being recorded.
+        var finished = status is MessageStatus.Sent or MessageStatus.Failed;
+        ActivityContext.TryParse(deliveredIn, null, out var deliveredInContext);
+        using var planning = finished ? ActivitySource.StartActivity(ActivityKind.Internal, deliveredInContext, name: "plan next occurrence") : null;
+        var next = finished
             ? chain.Next(attempt.User, attempt.Kind, attempt.LocalDate, now, Duration.FromTimeSpan(options.Lateness))
             : null;
         return new RecordPlan(result, status, attempts, error, nextAttemptAt, next);
