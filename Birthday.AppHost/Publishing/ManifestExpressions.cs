@@ -54,7 +54,7 @@ internal sealed partial class ManifestExpressions(JsonObject resources)
             .Distinct(StringComparer.Ordinal);
     }
 
-    public static bool IsService(JsonObject resource) =>
+    private static bool IsService(JsonObject resource) =>
         ((string?)resource["type"])?.Split('.')[0] is "container" or "project";
 
     /// <summary><c>postgres-password</c> → <c>POSTGRES_PASSWORD</c>.</summary>

@@ -124,13 +124,6 @@ public sealed class AdminTests(BirthdayApplication application) : IDisposable
         return request;
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
-            await Task.Delay(250);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(60), () => "condition not met within 60 s");
 }

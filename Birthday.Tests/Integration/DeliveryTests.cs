@@ -296,19 +296,8 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         return match;
     }
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + DeliveryTimeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"waited {DeliveryTimeout} for {what}.\n{application.LogTail("worker", 30)}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
+    private Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.HoldsAsync(condition, DeliveryTimeout, () => $"waited {DeliveryTimeout} for {what}.\n{application.LogTail("worker", 30)}");
 
     private async Task<string?> UserIdByEmailAsync(string email)
     {
