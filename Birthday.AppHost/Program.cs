@@ -50,8 +50,10 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithForwardedSettings("Gateway")
     // The edge: X-Forwarded-For from a client is never trusted here (rate limits go by the caller's own address).
     .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")
+    .WithDirectLaunchProfileEndpoint()
+    .WithHttpsWhenCertificateGiven()
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health", endpointName: "http");
 
 // `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
 builder.AddComposeExport();

@@ -17,20 +17,10 @@ public static class ProjectInstancesExtensions
         ArgumentNullException.ThrowIfNull(configure);
         return Enumerable.Range(1, count)
             .Select(i => configure(builder.AddProject<TProject>($"{name}-{i.ToString(CultureInfo.InvariantCulture)}", launchProfileName: null)
-                .WithDirectHttpEndpoint()
+                .WithDirectHttpEndpoint(Infrastructure.Host.LoopbackPorts.Next())
                 .WithRunEnvironment()))
             .ToList();
     }
-
-    /// <summary>
-    /// When running, the instance listens on its own port with no DCP proxy in front: one hop less per request, and a
-    /// dead instance refuses connections at once instead of a proxy holding them open, so the gateway notices in
-    /// milliseconds. Published, it is an ordinary HTTP endpoint.
-    /// </summary>
-    private static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project) =>
-        project.ApplicationBuilder.ExecutionContext.IsRunMode
-            ? project.WithHttpEndpoint(port: Infrastructure.Host.LoopbackPorts.Next(), isProxied: false)
-            : project.WithHttpEndpoint();
 
     /// <summary>
     /// Without a launch profile an instance would run as Production: while running here it takes the AppHost's

@@ -14,5 +14,5 @@ app.UseResponseCompression();
 app.UseBodyLimits();
 app.UseRateLimiter();
 app.MapGatewayHealth();
-app.MapReverseProxy();
+app.MapApiReverseProxy();
 app.Run();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Birthday.Gateway;
@@ -49,8 +48,20 @@ public static class ReverseProxyExtensions
                     return ValueTask.CompletedTask;
                 });
             });
-        builder.Services.AddSingleton<IForwarderHttpClientFactory, RetryingForwarderHttpClientFactory>();
         builder.Services.AddHealthChecks().AddCheck<ApiClusterHealthCheck>("api-cluster");
         return builder;
+    }
+
+    /// <summary>The proxied routes, with YARP's standard pipeline and one step of ours in front of load balancing.</summary>
+    public static WebApplication MapApiReverseProxy(this WebApplication app)
+    {
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.Use(IdempotentRetry.InvokeAsync);
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
+        return app;
     }
 }

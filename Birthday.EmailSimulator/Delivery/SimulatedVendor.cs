@@ -26,7 +26,7 @@ public sealed class SimulatedVendor(
     private readonly TimeSpan _hangCap = TimeSpan.FromSeconds(options.Value.MaxHangSeconds);
 
     public async Task<Results<Ok<SendEmailResponse>, VendorErrorResult, EmptyHttpResult>> SendAsync(
-        string email, string message, string? idempotencyKey, CancellationToken aborted)
+        string email, string message, string? idempotencyKey, string? traceParent, CancellationToken aborted)
     {
         // One snapshot for the whole send, so settings replaced meanwhile never mix with the old ones.
         var modes = failureModes.Value;
@@ -67,7 +67,7 @@ public sealed class SimulatedVendor(
                 return RandomServerError();
             }
 
-            var sent = Deliver(email, message, idempotencyKey);
+            var sent = Deliver(email, message, idempotencyKey, traceParent);
             claim?.Delivered(sent);
             if (roll < modes.HangRate + modes.ErrorRate + modes.LostAnswerRate)
             {
@@ -84,10 +84,10 @@ public sealed class SimulatedVendor(
         }
     }
 
-    private SentEmail Deliver(string email, string message, string? idempotencyKey)
+    private SentEmail Deliver(string email, string message, string? idempotencyKey, string? traceParent)
     {
         var now = time.GetUtcNow();
-        var sent = new SentEmail(Guid.CreateVersion7(now).ToString("N"), email, message, idempotencyKey, now.UtcDateTime);
+        var sent = new SentEmail(Guid.CreateVersion7(now).ToString("N"), email, message, idempotencyKey, now.UtcDateTime, traceParent);
         counters.CountDelivery(repeatsEarlierDelivery: log.Add(sent));
         return sent;
     }

@@ -52,7 +52,8 @@ public static class SendEmailEndpoint
                 $"{IdempotencyKeyHeader} must be one non-empty value of at most {MaxIdempotencyKeyLength} characters.");
         }
 
-        return await vendor.SendAsync(body.Email, body.Message, keys.Count == 1 ? keys[0] : null, aborted);
+        var traceParent = request.Headers.TryGetValue("traceparent", out var trace) ? trace.ToString() : null;
+        return await vendor.SendAsync(body.Email, body.Message, keys.Count == 1 ? keys[0] : null, traceParent, aborted);
     }
 
     private static VendorErrorResult Invalid(SimulatorCounters counters, string error, string message)

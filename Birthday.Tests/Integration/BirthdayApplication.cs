@@ -27,10 +27,14 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
+    /// <summary>The certificate the gateway serves HTTPS with (its "https" endpoint).</summary>
+    public GatewayCertificate Certificate { get; private set; } = null!;
+
     public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
 
     public async Task InitializeAsync()
     {
+        Certificate = GatewayCertificate.Create(_stateDirectory);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
         [
             "--Infrastructure:Mode=host",
@@ -57,6 +61,8 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             "--Gateway:RateLimits:WritesBurst=500",
             "--Gateway:RateLimits:ConcurrentRequestsPerClient=1000",
             "--Gateway:ExposeServedBy=true",
+            $"--GatewayCertificate:Path={Certificate.Path}",
+            $"--GatewayCertificate:Password={GatewayCertificate.Password}",
         ]);
         _app = await builder.BuildAsync();
         _logs.Follow(_app);
@@ -101,7 +107,7 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             $"Server processes the test run started are still running: {string.Join("; ", survivors)}");
     }
 
-    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway");
+    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
 
     public async Task<string> ConnectionStringAsync(string resourceName) =>
         await App.GetConnectionStringAsync(resourceName)

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Text;
@@ -55,6 +58,32 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         }
 
         Assert.Equal(0, await Simulator.DuplicateDeliveriesAsync());
+    }
+
+    [Fact]
+    public async Task One_trace_runs_from_the_request_that_created_the_user_to_the_call_that_sent_the_email()
+    {
+        var date = (await _time.NowAsync()).InUtc().Date.PlusDays(3);
+        var email = UniqueEmail("traced");
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var create = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/users", UriKind.Relative))
+        {
+            Content = JsonContent.Create(NewUser(timezone: "Asia/Tokyo", birthday: Iso(new LocalDate(1985, date.Month, date.Day)), email: email)),
+        };
+        create.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using (var created = await _gateway.SendAsync(create))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await _time.AdvanceToAsync(NineAmOn(date, "Asia/Tokyo") - Duration.FromSeconds(1));
+        await WaitForSentAsync(email);
+
+        // The vendor's call carries the caller's trace: gateway → api → the stored message → worker → email call.
+        var received = Assert.Single(await Simulator.SentToAsync(email));
+        var traceParent = received.GetProperty("traceParent").GetString();
+        Assert.NotNull(traceParent);
+        Assert.Equal(traceId, traceParent.Split('-')[1]);
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public sealed class DeliveryConsumer(
     WorkerMetrics metrics,
     ILogger<DeliveryConsumer> logger) : BackgroundService
 {
+    // Never disposed: handlers still finishing during shutdown release it after the service is gone, and a SemaphoreSlim
+    // that never handed out its wait handle holds nothing to free.
     private readonly SemaphoreSlim _sends = new(options.Value.Concurrency);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -90,11 +92,5 @@ public sealed class DeliveryConsumer(
         {
             _sends.Release();
         }
-    }
-
-    public override void Dispose()
-    {
-        _sends.Dispose();
-        base.Dispose();
     }
 }

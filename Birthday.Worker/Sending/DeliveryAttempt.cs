@@ -4,7 +4,7 @@ using NodaTime;
 namespace Birthday.Worker.Sending;
 
 /// <summary>A row this worker now holds in Sending, with its user as it was when taken: everything needed to send it,
-/// record the outcome and write the next occurrence.</summary>
+/// record the outcome and write the next occurrence. <paramref name="LeaseUntil"/>, as stored, tells this take from a later one.</summary>
 public sealed record DeliveryAttempt(
     Guid MessageId,
     string Kind,
@@ -15,6 +15,7 @@ public sealed record DeliveryAttempt(
     string IdempotencyKey,
     int Attempts,
     string? TraceParent,
+    Instant LeaseUntil,
     User User);
 
 /// <summary>What came of sending a taken row, before it is recorded: <paramref name="Cancel"/> when it was not sent at all

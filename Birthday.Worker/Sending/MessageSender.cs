@@ -39,20 +39,21 @@ public sealed class MessageSender(
           AND m.due_at <= @now
         RETURNING m.kind, m.local_date, m.due_at, m.email, m.text, m.idempotency_key, m.attempts,
                   u.id, u.first_name, u.last_name, u.email, u.time_zone, u.birthday_date, u.anniversary_date, u.deleted_at,
-                  m.id, m.trace_parent
+                  m.id, m.trace_parent, m.lease_until
         """;
 
     // One statement for every outcome of a queue message. Locking the users (in id order, so two workers never wait on
     // each other in a circle) serialises this with the api's changes to them; an update only lands if the row is still
-    // ours (a user change may have cancelled it meanwhile); a next occurrence is written only then, and only if the user
+    // ours: still Sending under the lease this take set (a user change may have cancelled it meanwhile, or a lapsed lease
+    // may have handed it to another worker, whose outcome then counts); a next occurrence is written only then, and only if the user
     // has no other open message of this kind (the api may already have written one for a changed date).
     private const string RecordSql = """
         WITH input AS (
             SELECT * FROM unnest(@ids, @user_ids, @kinds, @statuses, @attempts, @errors, @provider_ids, @answered_at,
                                  @retry, @next_attempt_at, @chain, @n_ids, @n_local_dates, @n_due_ats, @n_keys, @n_texts,
-                                 @n_emails, @n_traces)
+                                 @n_emails, @n_traces, @leases)
                 AS i(id, user_id, kind, status, attempts, error, provider_id, answered_at,
-                     retry, next_attempt_at, chain, n_id, n_local_date, n_due_at, n_key, n_text, n_email, n_trace)),
+                     retry, next_attempt_at, chain, n_id, n_local_date, n_due_at, n_key, n_text, n_email, n_trace, lease_until)),
         locked AS (SELECT id FROM users WHERE id IN (SELECT user_id FROM input) ORDER BY id FOR UPDATE),
         done AS (
             UPDATE messages m
@@ -61,7 +62,7 @@ public sealed class MessageSender(
                 provider_message_id = COALESCE(i.provider_id, m.provider_message_id),
                 next_attempt_at = CASE WHEN i.retry THEN i.next_attempt_at ELSE m.next_attempt_at END
             FROM input i
-            WHERE m.id = i.id AND m.status = 'Sending' AND i.user_id IN (SELECT id FROM locked)
+            WHERE m.id = i.id AND m.status = 'Sending' AND m.lease_until = i.lease_until AND i.user_id IN (SELECT id FROM locked)
             RETURNING m.id),
         chained AS (
             INSERT INTO messages (id, user_id, kind, local_date, due_at, status, attempts, next_attempt_at, idempotency_key,
@@ -105,7 +106,7 @@ public sealed class MessageSender(
                 };
                 taken.Add(new DeliveryAttempt(reader.GetGuid(15), reader.GetString(0), reader.GetFieldValue<LocalDate>(1),
                     reader.GetFieldValue<Instant>(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
-                    reader.IsDBNull(16) ? null : reader.GetString(16), user));
+                    reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetFieldValue<Instant>(17), user));
             }
 
             return taken;
@@ -131,7 +132,19 @@ public sealed class MessageSender(
             return new DeliveryResult(attempt, SendOutcome.Permanent("the user was deleted"), Cancel: true, clock.GetCurrentInstant(), activity?.Id);
         }
 
-        var outcome = await email.SendAsync(attempt.Email, attempt.Text, attempt.IdempotencyKey, cancellationToken);
+        SendOutcome outcome;
+        try
+        {
+            outcome = await email.SendAsync(attempt.Email, attempt.Text, attempt.IdempotencyKey, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failure the client does not know (a handler's bug, an exhausted resource): this row is retried through the
+            // database like any passing error, and the other rows of its queue message are still recorded now.
+            logger.LogError(ex, "Sending message {MessageId} failed unexpectedly; it will be retried", attempt.MessageId);
+            outcome = SendOutcome.Transient($"unexpected {ex.GetType().Name}: {ex.Message}");
+        }
+
         return new DeliveryResult(attempt, outcome, Cancel: false, clock.GetCurrentInstant(), activity?.Id);
     }
 
@@ -172,6 +185,7 @@ public sealed class MessageSender(
             p.AddWithValue("n_texts", rows.Select(r => r.Next?.Text ?? "").ToArray());
             p.AddWithValue("n_emails", rows.Select(r => r.Next?.Email ?? "").ToArray());
             p.AddWithValue("n_traces", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Next?.TraceParent).ToArray());
+            p.AddWithValue("leases", rows.Select(r => r.Result.Attempt.LeaseUntil).ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var recorded = new Dictionary<Guid, (bool Recorded, bool Chained)>();
             while (await reader.ReadAsync(cancellationToken))
@@ -188,8 +202,9 @@ public sealed class MessageSender(
             var (recorded, chained) = outcomes[attempt.MessageId];
             if (!recorded)
             {
-                // The user changed while we sent (the row was cancelled and replaced): the replacement carries on.
-                logger.LogWarning("Message {MessageId} was no longer Sending when its outcome {Outcome} came back; kept in the log only",
+                // The user changed while we sent (the row was cancelled and replaced), or our lease lapsed and another
+                // worker holds the row now: the replacement or the other worker carries on.
+                logger.LogWarning("Message {MessageId} was no longer ours in Sending when its outcome {Outcome} came back; kept in the log only",
                     attempt.MessageId, row.Result.Outcome.Kind);
                 continue;
             }
