@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Birthday.Core.Messaging;
 
@@ -36,5 +38,36 @@ public static class DeliveryTopology
                 ["x-dead-letter-exchange"] = DeadLetterExchange,
             },
             cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// A new channel with the topology declared, tried until it works: a service that starts while the broker's nodes
+    /// are still forming their cluster (a fresh cluster briefly refuses quorum queues while it agrees on its feature
+    /// flags) waits for it instead of crashing.
+    /// </summary>
+    public static async Task<IChannel> OpenChannelAsync(IConnection connection, CreateChannelOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(logger);
+        for (var attempt = 1; ; attempt++)
+        {
+            IChannel? channel = null;
+            try
+            {
+                channel = await connection.CreateChannelAsync(options, cancellationToken);
+                await DeclareAsync(channel, cancellationToken);
+                return channel;
+            }
+            catch (Exception ex) when (ex is OperationInterruptedException or AlreadyClosedException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Declaring the delivery queues failed (attempt {Attempt}); trying again", attempt);
+                if (channel is not null)
+                {
+                    await channel.DisposeAsync();
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), cancellationToken);
+            }
+        }
     }
 }

@@ -13,9 +13,8 @@ public sealed class DispatchLoop(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var channel = await rabbit.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
-        await DeliveryTopology.DeclareAsync(channel, stoppingToken);
+        var confirmed = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+        var channel = await DeliveryTopology.OpenChannelAsync(rabbit, confirmed, logger, stoppingToken);
         var failures = 0;
 
         while (!stoppingToken.IsCancellationRequested)
@@ -26,8 +25,7 @@ public sealed class DispatchLoop(
                 if (channel.IsClosed)
                 {
                     await channel.DisposeAsync();
-                    channel = await rabbit.CreateChannelAsync(
-                        new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+                    channel = await rabbit.CreateChannelAsync(confirmed, stoppingToken);
                 }
 
                 await using var scope = scopes.CreateAsyncScope();

@@ -27,9 +27,8 @@ public sealed class DeliveryConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var prefetch = (ushort)options.Value.Prefetch;
-        await using var channel = await rabbit.CreateChannelAsync(new CreateChannelOptions(
-            publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: prefetch), stoppingToken);
-        await DeliveryTopology.DeclareAsync(channel, stoppingToken);
+        await using var channel = await DeliveryTopology.OpenChannelAsync(rabbit, new CreateChannelOptions(
+            publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: prefetch), logger, stoppingToken);
         await channel.BasicQosAsync(0, prefetch, global: false, stoppingToken);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
