@@ -16,9 +16,10 @@ public static class DirectEndpointExtensions
             : project.WithHttpEndpoint();
 
     /// <summary>
-    /// The launch profile's "http" endpoint served by the project itself while running, without DCP's proxy: on two
-    /// cores the proxy cost the public door a third of its throughput. It keeps the profile's port for a developer's
-    /// run; where Aspire randomises ports (tests, benchmarks) it takes a free one, so several runs live side by side.
+    /// The launch profile's "http" endpoint served by the project itself while running, without DCP's proxy: every request
+    /// through the proxy costs a hop and the proxy's CPU (a third of the gateway's throughput on two cores; a tenth of the
+    /// delivery benchmark's time for the vendor's stand-in). It keeps the profile's port for a developer's run; where
+    /// Aspire randomises ports (tests, benchmarks) it takes a free one, so several runs live side by side.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithDirectLaunchProfileEndpoint(this IResourceBuilder<ProjectResource> project)
     {

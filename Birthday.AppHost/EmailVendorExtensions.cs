@@ -14,6 +14,7 @@ public static class EmailVendorExtensions
         builder.ExecutionContext.IsRunMode
             ? new EmailVendor(builder.AddProject<Projects.Birthday_EmailSimulator>("email-simulator")
                 .WithForwardedSettings("Simulator")
+                .WithDirectLaunchProfileEndpoint()
                 .WithHttpHealthCheck("/health"), null)
             : new EmailVendor(null, builder.AddParameter("email-service-url"));
 
