@@ -46,8 +46,11 @@ public static class DatabaseMigrationExtensions
                     return;
                 }
             }
-            catch (Npgsql.NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is System.Data.Common.DbException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException
+                                           or InvalidOperationException && !cancellationToken.IsCancellationRequested)
             {
+                // Not reachable yet, or EF's retrying strategy gave up or wrapped the failure: all mean "not yet", never a
+                // reason to crash a service that is starting.
                 logger.LogDebug(ex, "Database not reachable yet");
             }
 
