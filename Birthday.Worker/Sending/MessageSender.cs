@@ -44,12 +44,12 @@ public sealed class MessageSender(
 
     // One statement for every outcome of a queue message. Locking the users (in id order, so two workers never wait on
     // each other in a circle) serialises this with the api's changes to them; an update only lands if the row is still
-    // ours: still Sending under the lease this take set (a user change may have cancelled it meanwhile, or a lapsed lease
-    // may have handed it to another worker, whose outcome then counts). Only Enqueued and Sending rows carry a lease, so
-    // "our lease and not Enqueued" is "ours, Sending", said in a way that keeps the planner on the primary key: written
-    // as status = 'Sending' it matches the leased rows' partial index, which the statistics (taken when nearly every row
-    // was Pending) make look empty, and the update then scans every leased row, tens of milliseconds in a burst. A next occurrence is written only then, and only if the user
-    // has no other open message of this kind (the api may already have written one for a changed date).
+    // ours: Sending under the lease this take set (a user change may have cancelled it meanwhile, or a lapsed lease may
+    // have handed it to another worker, whose outcome then counts). 'Sending' comes from a sub-select on purpose: as a
+    // literal it lets the planner use the leased rows' partial index, which statistics taken when nearly every row was
+    // Pending make look empty, and the update then scans every leased row (tens of milliseconds in a burst instead of a
+    // few). A next occurrence is written only for a row that landed, and only if the user has no other open message of
+    // this kind (the api may already have written one for a changed date).
     private const string RecordSql = """
         WITH input AS (
             SELECT * FROM unnest(@ids, @user_ids, @kinds, @statuses, @attempts, @errors, @provider_ids, @answered_at,
@@ -65,7 +65,8 @@ public sealed class MessageSender(
                 provider_message_id = COALESCE(i.provider_id, m.provider_message_id),
                 next_attempt_at = CASE WHEN i.retry THEN i.next_attempt_at ELSE m.next_attempt_at END
             FROM input i
-            WHERE m.id = i.id AND m.lease_until = i.lease_until AND m.status <> 'Enqueued' AND i.user_id IN (SELECT id FROM locked)
+            WHERE m.id = i.id AND m.lease_until = i.lease_until AND m.status = (SELECT 'Sending')
+              AND i.user_id IN (SELECT id FROM locked)
             RETURNING m.id),
         chained AS (
             INSERT INTO messages (id, user_id, kind, local_date, due_at, status, attempts, next_attempt_at, idempotency_key,
