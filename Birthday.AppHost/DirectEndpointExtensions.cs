@@ -6,13 +6,13 @@ namespace Birthday.AppHost;
 public static class DirectEndpointExtensions
 {
     /// <summary>
-    /// When running, the project listens on its own port with no DCP proxy in front: one hop less per request, and a
+    /// When running, the project listens on a free port of its own with no DCP proxy in front: one hop less per request, and a
     /// dead process refuses connections at once instead of a proxy holding them open. Published, it is an ordinary
     /// HTTP endpoint.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project, int port) =>
+    public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project) =>
         project.ApplicationBuilder.ExecutionContext.IsRunMode
-            ? project.WithHttpEndpoint(port: port, isProxied: false)
+            ? project.WithHttpEndpoint(port: LoopbackPorts.Next(), isProxied: false)
             : project.WithHttpEndpoint();
 
     /// <summary>

@@ -17,7 +17,7 @@ public static class ProjectInstancesExtensions
         ArgumentNullException.ThrowIfNull(configure);
         return Enumerable.Range(1, count)
             .Select(i => configure(builder.AddProject<TProject>($"{name}-{i.ToString(CultureInfo.InvariantCulture)}", launchProfileName: null)
-                .WithDirectHttpEndpoint(Infrastructure.Host.LoopbackPorts.Next())
+                .WithDirectHttpEndpoint()
                 .WithRunEnvironment()))
             .ToList();
     }

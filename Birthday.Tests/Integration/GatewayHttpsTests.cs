@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Birthday.Tests.Integration;
 
@@ -18,7 +17,7 @@ public sealed class GatewayHttpsTests(BirthdayApplication application)
         handler.SslOptions.EnabledSslProtocols = protocol;
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
-            presented = certificate is null ? "" : new X509Certificate2(certificate).Thumbprint;
+            presented = certificate?.GetCertHashString() ?? "";
             return presented == application.Certificate.Thumbprint;
         };
         using var https = new HttpClient(handler)

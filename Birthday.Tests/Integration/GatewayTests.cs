@@ -148,13 +148,13 @@ public sealed class GatewayTests(BirthdayApplication application) : IDisposable
         Assert.Matches("^[0-9a-f]{32}$", anonymous.Headers.GetValues("X-Request-ID").Single());
     }
 
-    /// <summary>Which instances answered, sending in waves of ten at once: least-requests balancing spreads concurrent load.</summary>
     private async Task<string> GatewayHealthAsync()
     {
         using var response = await _http.GetAsync(new Uri("/health", UriKind.Relative));
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Which instances answered, sending in waves of ten at once: least-requests balancing spreads concurrent load.</summary>
     private async Task<Dictionary<string, int>> ServedByAsync(string path, int requests)
     {
         var counts = new Dictionary<string, int>();
