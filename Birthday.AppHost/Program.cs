@@ -34,8 +34,9 @@ builder.AddProject<Projects.Birthday_Scheduler>("scheduler")
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
+// Three workers in the exported files; while running here, no more than the machine has cores.
 builder.AddProject<Projects.Birthday_Worker>("worker")
-    .WithReplicas(builder.ReplicaCount("worker", 3))
+    .WithReplicas(builder.ReplicaCount("worker", builder.CpuBoundReplicas(3)))
     .WithReference(infra.Database).WithReference(infra.ReadReplica)
     .WithReference(infra.Messaging)
     .WithEmailVendor(emailVendor)

@@ -8,6 +8,8 @@ public static class InfrastructureExtensions
     /// <summary>Adds Postgres (primary + streaming replica), a 3-node RabbitMQ cluster and Redis, in the mode the setting chooses.</summary>
     public static BirthdayInfrastructure AddBirthdayInfrastructure(this IDistributedApplicationBuilder builder)
     {
+        // Host servers and the direct endpoints take their ports from LoopbackPorts, whichever mode the servers run in.
+        LoopbackPorts.KeepAspireOutOfOurRange(builder);
         var mode = InfrastructureModeResolver.Resolve(builder);
         if (mode != InfrastructureMode.Host)
         {
@@ -18,6 +20,15 @@ public static class InfrastructureExtensions
             ? builder.AddHostInfrastructure()
             : throw new PlatformNotSupportedException("Host mode runs Debian's server packages and works on Linux only; use Infrastructure:Mode=containers.");
     }
+
+    /// <summary>
+    /// The default replica count of a CPU-bound service: <paramref name="count"/> in the exported files (one per machine
+    /// or container there), but while running here no more than this machine has cores, and at least two. On two shared
+    /// cores a third worker only adds switching: 100,000 sends took 62 s with three workers and 45 s with two
+    /// (docs/benchmarks.md).
+    /// </summary>
+    public static int CpuBoundReplicas(this IDistributedApplicationBuilder builder, int count) =>
+        builder.ExecutionContext.IsRunMode ? Math.Clamp(Environment.ProcessorCount, Math.Min(2, count), count) : count;
 
     /// <summary>Replica count of a project, from the AppHost parameter <c>{name}-replicas</c> (configuration <c>Parameters:{name}-replicas</c>).</summary>
     public static int ReplicaCount(this IDistributedApplicationBuilder builder, string name, int defaultCount)

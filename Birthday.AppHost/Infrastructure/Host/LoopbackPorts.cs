@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -15,6 +16,20 @@ public static class LoopbackPorts
     private const int First = 20000;
     private const int Last = 32000;
     private static readonly HashSet<int> Handed = [];
+
+    // Aspire picks the ports of replicas and of endpoints without a proxy from its own range (10000–32767 unless told
+    // otherwise), checking only that a port is free at that moment: it once handed a worker a port that a RabbitMQ node
+    // chosen here had bound since ("address already in use", the worker never started). Below ours, the two never meet.
+    private const int AspireFirst = 10000;
+    private const int AspireLast = First - 1;
+
+    /// <summary>Keeps the ports Aspire chooses itself out of the range this class hands out.</summary>
+    public static void KeepAspireOutOfOurRange(IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configuration["DcpPublisher:ProxylessEndpointPortRangeStart"] ??= AspireFirst.ToString(CultureInfo.InvariantCulture);
+        builder.Configuration["DcpPublisher:ProxylessEndpointPortRangeEnd"] ??= AspireLast.ToString(CultureInfo.InvariantCulture);
+    }
 
     public static int Next()
     {
