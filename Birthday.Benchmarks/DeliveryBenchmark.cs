@@ -88,6 +88,7 @@ public static class DeliveryBenchmark
         }
 
         var cores = sampler.AverageBusyCores();
+        var stolen = sampler.AverageStolenCores();
         var stats = await simulator.GetFromJsonAsync<JsonElement>("/stats");
         var lateness = await LatenessAsync(database);
         var (sent, failed) = await OutcomesAsync(database);
@@ -108,6 +109,7 @@ public static class DeliveryBenchmark
         report.Add("duplicate requests (answered by idempotency key)", stats.GetProperty("duplicateRequests").GetInt64());
         report.Add("duplicate deliveries", stats.GetProperty("duplicateDeliveries").GetInt64());
         report.Add("average busy cores during delivery (machine)", cores, $"of {Environment.ProcessorCount}");
+        report.Add("of which taken by the hypervisor (steal)", stolen, "cores");
         report.Add("peak memory used (machine)", sampler.PeakUsedBytes / 1024.0 / 1024.0 / 1024.0, "GiB");
         foreach (var (part, seconds) in processes.SecondsByPart().Take(12))
         {

@@ -12,12 +12,15 @@ public sealed class WorkerOptions
     /// × the scheduler's rows per queue message, so no taken row waits for a place: its Sending lease is running.
     /// </summary>
     [Range(1, 5000)]
-    public int Concurrency { get; set; } = 320;
+    public int Concurrency { get; set; } = 640;
 
     /// <summary>
     /// Queue messages (each a few rows) a worker holds at once. A message is acked when its last row is recorded, so one
-    /// row waiting out a vendor error holds the whole message: many in hand keep the sends busy meanwhile.
+    /// row waiting out a vendor error holds the whole message: many in hand keep the sends busy meanwhile. With 10 % of
+    /// sends failing nearly every message waits a second or so for a quick retry, so what is in hand sets the pace:
+    /// 100,000 such sends took 161 s with 16 in hand in each of two workers, and with 0 % failures 4 to 32 made no
+    /// clear difference (docs/benchmarks.md).
     /// </summary>
     [Range(1, 1000)]
-    public int Prefetch { get; set; } = 16;
+    public int Prefetch { get; set; } = 32;
 }

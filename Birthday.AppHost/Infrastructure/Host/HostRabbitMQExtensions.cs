@@ -10,13 +10,19 @@ namespace Birthday.AppHost.Infrastructure.Host;
 public static class HostRabbitMQExtensions
 {
     private const string UserName = "birthday";
+    private const string FirstNodeName = "rabbit1@localhost";
 
     /// <summary>
     /// A RabbitMQ cluster of <paramref name="nodeCount"/> nodes on loopback, with an epmd of its own (the machine's default
     /// epmd would listen on every interface and outlive the application).
-    /// Node 1 starts alone; the others find it through classic peer discovery, so all of them start at once and form the
-    /// cluster without any CLI joins. Membership lives in each node's data folder, so later runs rejoin the same cluster.
+    /// The others find node 1 through classic peer discovery and form the cluster without any CLI joins. Membership lives
+    /// in each node's data folder, so later runs rejoin the same cluster.
     /// </summary>
+    /// <remarks>
+    /// A new cluster forms only once node 1 is up: a node that joins while node 1 is still enabling its feature flags can
+    /// find its tables in another shape and stop ("schema_integrity_check_failed", seen in a benchmark run). Later runs
+    /// start every node at once, because then the node that stopped first waits on boot for the others.
+    /// </remarks>
     public static IResourceBuilder<RabbitMQClusterResource> AddHostRabbitMQCluster(
         this IDistributedApplicationBuilder builder, string name, int nodeCount, HostState state, ServerBinaries binaries)
     {
@@ -38,10 +44,21 @@ public static class HostRabbitMQExtensions
             .WithIconName("Channel");
         epmd.WithParentRelationship(clusterBuilder);
 
+        var forming = !Directory.Exists(Path.Combine(state.Root, "rabbitmq", "node1", "mnesia", FirstNodeName));
+        IResourceBuilder<HostRabbitMQNodeResource>? first = null;
         for (var index = 1; index <= nodeCount; index++)
         {
             var node = builder.AddRabbitMQNode($"{name}-{index}", index, cookie, epmdPort, cluster, state, binaries);
             node.WithParentRelationship(clusterBuilder).WaitFor(epmd);
+            if (first is null)
+            {
+                first = node;
+            }
+            else if (forming)
+            {
+                node.WaitFor(first);
+            }
+
             cluster.Add(node.Resource);
         }
 
@@ -109,7 +126,7 @@ public static class HostRabbitMQExtensions
         if (index > 1)
         {
             config.AppendLine("cluster_formation.peer_discovery_backend = classic_config")
-                .AppendLine("cluster_formation.classic_config.nodes.1 = rabbit1@localhost")
+                .AppendLine(CultureInfo.InvariantCulture, $"cluster_formation.classic_config.nodes.1 = {FirstNodeName}")
                 .AppendLine("cluster_formation.discovery_retry_limit = 60")
                 .AppendLine("cluster_formation.discovery_retry_interval = 1000");
         }
