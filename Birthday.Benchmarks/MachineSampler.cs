@@ -10,7 +10,7 @@ public sealed class MachineSampler : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
-    private readonly (long Busy, long Stolen, long Total) _start = CpuTicks();
+    private readonly CpuTicks _start = CpuTicks.Read();
     private long _peakUsedBytes;
 
     public MachineSampler()
@@ -46,34 +46,34 @@ public sealed class MachineSampler : IAsyncDisposable
     }
 
     /// <summary>Average cores busy since the sampler started (out of <see cref="Environment.ProcessorCount"/>).</summary>
-    public double AverageBusyCores()
-    {
-        var (busy, _, total) = CpuTicks();
-        var totalDelta = total - _start.Total;
-        return totalDelta == 0 ? 0 : (double)(busy - _start.Busy) / totalDelta * Environment.ProcessorCount;
-    }
+    public double AverageBusyCores() => AverageCoresSinceStart(ticks => ticks.Busy);
 
     /// <summary>
     /// Average cores the hypervisor gave to someone else while this machine wanted them ("steal", counted in the busy
     /// cores above): time the application waited for a core it could not have. It differs from run to run.
     /// </summary>
-    public double AverageStolenCores()
+    public double AverageStolenCores() => AverageCoresSinceStart(ticks => ticks.Stolen);
+
+    private double AverageCoresSinceStart(Func<CpuTicks, long> part)
     {
-        var (_, stolen, total) = CpuTicks();
-        var totalDelta = total - _start.Total;
-        return totalDelta == 0 ? 0 : (double)(stolen - _start.Stolen) / totalDelta * Environment.ProcessorCount;
+        var now = CpuTicks.Read();
+        var totalDelta = now.Total - _start.Total;
+        return totalDelta == 0 ? 0 : (double)(part(now) - part(_start)) / totalDelta * Environment.ProcessorCount;
     }
 
     public long PeakUsedBytes => Interlocked.Read(ref _peakUsedBytes);
 
-    // /proc/stat's first line: user nice system idle iowait irq softirq steal (then guest time, already within user).
-    private static (long Busy, long Stolen, long Total) CpuTicks()
+    private readonly record struct CpuTicks(long Busy, long Stolen, long Total)
     {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        var idle = fields[3] + fields[4];
-        var total = fields.Take(8).Sum();
-        return (total - idle, fields[7], total);
+        // /proc/stat's first line: user nice system idle iowait irq softirq steal (then guest time, already within user).
+        public static CpuTicks Read()
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var idle = fields[3] + fields[4];
+            var total = fields.Take(8).Sum();
+            return new CpuTicks(total - idle, fields[7], total);
+        }
     }
 
     public async ValueTask DisposeAsync()
