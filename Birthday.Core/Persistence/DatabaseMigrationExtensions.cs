@@ -46,11 +46,8 @@ public static class DatabaseMigrationExtensions
                     return;
                 }
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException
-                                           or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (DatabaseNotReady.Matches(ex) && !cancellationToken.IsCancellationRequested)
             {
-                // Not reachable yet, or EF's retrying strategy gave up or wrapped the failure: all mean "not yet", never a
-                // reason to crash a service that is starting.
                 logger.LogDebug(ex, "Database not reachable yet");
             }
 

@@ -40,7 +40,7 @@ public sealed class VirtualClockFollower(ApplicationClock clock, IServiceScopeFa
                 var ticks = await db.Database.SqlQuery<long>($"SELECT offset_ticks AS \"Value\" FROM virtual_clock WHERE id = 1").SingleAsync(stoppingToken);
                 clock.AdvanceTo(Duration.FromTicks(ticks));
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (DatabaseNotReady.Matches(ex) && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogDebug(ex, "Virtual clock not readable yet");
             }
