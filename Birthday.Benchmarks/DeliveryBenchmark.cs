@@ -18,7 +18,7 @@ namespace Birthday.Benchmarks;
 public static class DeliveryBenchmark
 {
     /// <summary>08:00 UTC on 1 June 2027 is 09:00 wherever the offset is +01:00 then (London and Dublin in summer, Lagos, Algiers, …).</summary>
-    private static readonly Instant DueAt = Instant.FromUtc(2027, 6, 1, 8, 0);
+    internal static readonly Instant DueAt = Instant.FromUtc(2027, 6, 1, 8, 0);
     private static readonly LocalDate OccasionDate = new(1990, 6, 1);
 
     public static async Task<int> RunAsync(int messages, double errorRate, string output)
@@ -122,13 +122,13 @@ public static class DeliveryBenchmark
         return ok ? 0 : 1;
     }
 
-    private static List<DateTimeZone> ZonesAtNineAm(Instant instant) =>
+    internal static List<DateTimeZone> ZonesAtNineAm(Instant instant) =>
         DateTimeZoneProviders.Tzdb.Ids
             .Select(id => DateTimeZoneProviders.Tzdb[id])
             .Where(zone => instant.InZone(zone).TimeOfDay == new LocalTime(9, 0))
             .ToList();
 
-    private static async Task LoadAsync(NpgsqlDataSource database, int count, List<DateTimeZone> zones)
+    internal static async Task LoadAsync(NpgsqlDataSource database, int count, List<DateTimeZone> zones)
     {
         var catalog = OccasionCatalog.Default;
         var planner = new MessagePlanner(catalog, new OccurrenceCalculator());
@@ -162,7 +162,7 @@ public static class DeliveryBenchmark
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private static async Task WaitForVirtualClockAsync(NpgsqlDataSource database)
+    internal static async Task WaitForVirtualClockAsync(NpgsqlDataSource database)
     {
         for (var i = 0; i < 100; i++)
         {

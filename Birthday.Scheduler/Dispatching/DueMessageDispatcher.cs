@@ -26,10 +26,13 @@ public sealed class DueMessageDispatcher(
 {
     public static readonly ActivitySource ActivitySource = new("Birthday.Scheduler");
 
+    // The claim is where "due" is decided, by this scheduler's clock: the workers trust it (docs/design.md, "Whose
+    // clock"). due_at is checked here as well as next_attempt_at, so "never early" does not rest on every writer of
+    // next_attempt_at having kept it at or after due_at.
     private const string ClaimSql = """
         WITH due AS (
             SELECT id FROM messages
-            WHERE status = 'Pending' AND next_attempt_at <= @now AND due_at >= @oldest
+            WHERE status = 'Pending' AND next_attempt_at <= @now AND due_at <= @now AND due_at >= @oldest
             ORDER BY next_attempt_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED)
