@@ -45,6 +45,15 @@ public sealed class MessageSender(
                   m.id, m.trace_parent, m.lease_until
         """;
 
+    // The queue message can arrive before the claim that published it has committed (the scheduler commits after the
+    // broker's confirms). The take's WHERE would then judge the row as its last committed version, Pending, and skip it
+    // without waiting — silently, until its lease lapsed. Locking the rows first (in id order, so two takes of the same
+    // rows never deadlock) waits for that commit; the take, run in the same round trip but as a statement of its own,
+    // then sees the claim.
+    private const string LockSql = """
+        SELECT count(*) FROM (SELECT 1 FROM messages WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE) AS locked
+        """;
+
     // Rows of a queue message that were claimed but that this worker's clock says are not due even with the allowed skew.
     private const string HeldByClockSql = """
         SELECT count(*), max(due_at) FROM messages WHERE id = ANY(@ids) AND status = 'Enqueued' AND due_at > @now + @max_skew
@@ -97,12 +106,26 @@ public sealed class MessageSender(
         var now = clock.GetCurrentInstant();
         var attempts = await WithConnectionAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(TakeSql, connection);
-            command.Parameters.AddWithValue("ids", messageIds.ToArray());
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("lease_until", now + Duration.FromTimeSpan(delivery.Value.SendingLease));
-            command.Parameters.AddWithValue("max_skew", delivery.Value.MaxClockSkew);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var ids = messageIds.ToArray();
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(LockSql) { Parameters = { new("ids", ids) } },
+                    new NpgsqlBatchCommand(TakeSql)
+                    {
+                        Parameters =
+                        {
+                            new("ids", ids),
+                            new("now", now),
+                            new("lease_until", now + Duration.FromTimeSpan(delivery.Value.SendingLease)),
+                            new("max_skew", delivery.Value.MaxClockSkew),
+                        },
+                    },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken); // past the lock's row count
             var taken = new List<DeliveryAttempt>();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -168,7 +191,11 @@ public sealed class MessageSender(
         using var activity = ActivitySource.StartActivity(ActivityKind.Consumer, scheduledIn,
             links: queueMessage is { } received ? [new ActivityLink(received)] : null, name: "deliver message");
         activity?.SetTag("birthday.message_id", attempt.MessageId);
+        activity?.SetTag("birthday.user_id", attempt.User.Id);
         activity?.SetTag("birthday.kind", attempt.Kind);
+        // Every line logged while sending (the email client's retries included) names the message and the user, so the
+        // dashboard's structured logs can be filtered on either.
+        using var logScope = logger.BeginScope(new KeyValuePair<string, object>[] { new("MessageId", attempt.MessageId), new("UserId", attempt.User.Id) });
 
         if (!attempt.User.IsActive)
         {
