@@ -20,6 +20,8 @@ public static class FaultsBenchmark
 
     private static readonly Instant FirstDue = Instant.FromUtc(2027, 6, 1, 8, 0);
     private static readonly TimeSpan DeliveryDeadline = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan VendorLatencyMin = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan VendorLatencyMax = TimeSpan.FromSeconds(3);
 
     public static async Task<int> RunAsync(int messages, IReadOnlyList<string> rows, string output)
     {
@@ -30,11 +32,15 @@ public static class FaultsBenchmark
             return 2;
         }
 
-        var report = new BenchmarkReport($"faults-{messages}", $"./scripts/bench.sh faults --messages {messages} --rows {string.Join(',', rows)}");
+        var name = rows.Count == AllRows.Length ? $"faults-{messages}" : $"faults-{messages}-{string.Join('-', rows)}";
+        var report = new BenchmarkReport(name, $"./scripts/bench.sh faults --messages {messages} --rows {string.Join(',', rows)}");
         string[] settings =
         [
             $"--Parameters:clock-start={FirstDue - Duration.FromMinutes(10)}",
             "--Simulator:ErrorRate=0",
+            // A vendor that takes 1–3 s per call stretches the burst over several seconds, so the fault lands in its middle.
+            $"--Simulator:LatencyMinMs={VendorLatencyMin.TotalMilliseconds}",
+            $"--Simulator:LatencyMaxMs={VendorLatencyMax.TotalMilliseconds}",
             "--Simulator:MaxRecords=1000000",
             "--Gateway:RateLimits:Disabled=true",
             // Leases and passes as short as the integration tests use, so a row a crash took comes back within seconds.
@@ -55,7 +61,7 @@ public static class FaultsBenchmark
                 (var row, app) = await RunRowAsync(app, settings, fault, FirstDue + Duration.FromHours(i), messages, i);
                 allPassed &= row.Passed;
                 report.Add($"{fault}: every message delivered exactly once, all rows Sent", row.Passed ? "yes" : "NO");
-                report.Add($"{fault}: all Sent after due", row.AllSentAfter.TotalSeconds, "s");
+                report.Add($"{fault}: all Sent, after the fault", row.AllSentAfter.TotalSeconds, "s");
                 report.Add($"{fault}: rows not Sent", row.NotSent);
                 report.Add($"{fault}: duplicate deliveries", row.DuplicateDeliveries);
                 report.Add($"{fault}: extra vendor calls", row.ExtraVendorCalls);
@@ -98,9 +104,14 @@ public static class FaultsBenchmark
 
         var faultAt = clock.Elapsed;
         Console.WriteLine($"[{fault}] injecting at {faultAt.TotalSeconds:0.0} s");
+        var before = new VendorCounts(0, 0, 0);
         if (fault == "restart")
         {
-            // Ctrl+C in the middle of the burst: the AppHost stops everything gracefully; then it starts again on the same state.
+            // Ctrl+C in the middle of the burst: the AppHost stops everything gracefully; then it starts again on the same
+            // state. The simulator forgets what it received when it stops, so first it refuses new sends (an outage, which
+            // the workers retry later) and what it delivered is read once no call can still be in flight; the new simulator
+            // counts the rest, and the two counts together must make exactly one delivery per message.
+            before = await StopVendorAndCountAsync(app);
             await probe.DisposeAsync();
             app.KeepState = true;
             var state = app.StateDirectory;
@@ -124,16 +135,16 @@ public static class FaultsBenchmark
             await Task.Delay(TimeSpan.FromSeconds(2)); // a last probe or two after the burst
             await probe.DisposeAsync();
             using var simulator = app.CreateHttpClient("email-simulator");
-            var stats = await simulator.GetFromJsonAsync<JsonElement>("/stats");
+            var after = VendorCounts.From(await simulator.GetFromJsonAsync<JsonElement>("/stats"));
             var notSent = await CountAsync(database, "status <> 'Sent'", dueAt);
-            var deliveries = stats.GetProperty("deliveries").GetInt64();
-            var duplicates = stats.GetProperty("duplicateDeliveries").GetInt64();
+            var deliveries = before.Deliveries + after.Deliveries;
+            var duplicates = before.DuplicateDeliveries + after.DuplicateDeliveries;
             row = new RowResult(
                 Passed: allSent is not null && notSent == 0 && deliveries == messages && duplicates == 0,
                 AllSentAfter: allSent ?? DeliveryDeadline,
                 NotSent: notSent,
-                DuplicateDeliveries: duplicates,
-                ExtraVendorCalls: stats.GetProperty("requests").GetInt64() - messages,
+                DuplicateDeliveries: duplicates + Math.Max(0, deliveries - messages),
+                ExtraVendorCalls: before.Requests + after.Requests - messages,
                 ApiRequests: probe.Requests,
                 ApiFailures: probe.Failures,
                 ApiRecoveredAfter: probe.LastFailure is { } last && last > faultAt ? last - faultAt : TimeSpan.Zero,
@@ -142,6 +153,24 @@ public static class FaultsBenchmark
 
         await RestoreAsync(app, fault, stopped);
         return (row, app);
+    }
+
+    private static async Task<VendorCounts> StopVendorAndCountAsync(BenchmarkApplication app)
+    {
+        using var simulator = app.CreateHttpClient("email-simulator");
+        // Long enough to outlast the stop that follows; its Retry-After is what the refused sends wait before they retry.
+        (await simulator.PostAsJsonAsync(new Uri("/admin/outage", UriKind.Relative), new { seconds = 30 })).EnsureSuccessStatusCode();
+        await Task.Delay(VendorLatencyMax + TimeSpan.FromSeconds(1));
+        return VendorCounts.From(await simulator.GetFromJsonAsync<JsonElement>("/stats"));
+    }
+
+    /// <summary>What the email service counted: calls, deliveries, and deliveries that repeated an idempotency key.</summary>
+    private sealed record VendorCounts(long Requests, long Deliveries, long DuplicateDeliveries)
+    {
+        public static VendorCounts From(JsonElement stats) => new(
+            stats.GetProperty("requests").GetInt64(),
+            stats.GetProperty("deliveries").GetInt64(),
+            stats.GetProperty("duplicateDeliveries").GetInt64());
     }
 
     /// <summary>The scheduler is killed while it claims (as soon as rows leave Pending); anything else once a tenth is delivered.</summary>
