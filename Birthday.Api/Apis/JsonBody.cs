@@ -46,7 +46,7 @@ public readonly record struct JsonBody(JsonElement Value, ProblemHttpResult? Pro
         }
     }
 
-    /// <summary>JSON is UTF-8 (RFC 8259 §8.1): a charset that says otherwise would have us misread the text, so it is refused.</summary>
+    /// <summary>JSON is UTF-8 (RFC 8259 §8.1): a charset that says otherwise, or says nothing (<c>charset=</c>), would have us misread the text.</summary>
     private static bool IsUtf8(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
@@ -54,9 +54,15 @@ public readonly record struct JsonBody(JsonElement Value, ProblemHttpResult? Pro
             return false;
         }
 
-        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
-        return charset.Length == 0
-            || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+        foreach (var parameter in mediaType.Parameters)
+        {
+            if (parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
+            {
+                var charset = HeaderUtilities.RemoveQuotes(parameter.Value);
+                return charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return true;
     }
 }

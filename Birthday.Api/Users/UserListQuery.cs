@@ -28,12 +28,14 @@ public readonly record struct UserListQuery(Guid? After, int Limit)
             return UserQueries.DefaultPageSize;
         }
 
-        // NumberStyles.None: digits only, so no sign, spaces, decimals or exponents; an overflow fails the parse too.
         if (values.Count > 1)
         {
             errors["limit"] = ["The parameter is given more than once; give it once."];
         }
-        else if (!int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
+        // ASCII digits and nothing else: int.TryParse alone would also take trailing NULs ("5%00" is 5). An overflow
+        // fails the parse.
+        else if (values[0] is not { Length: > 0 } text || text.AsSpan().ContainsAnyExceptInRange('0', '9')
+            || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
             || limit is < 1 or > UserQueries.MaxPageSize)
         {
             errors["limit"] = [$"The page size must be a whole number from 1 to {UserQueries.MaxPageSize}."];
