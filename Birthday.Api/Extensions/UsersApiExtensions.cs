@@ -28,7 +28,7 @@ public static class UsersApiExtensions
         builder.Services.AddScoped<Admin.MessageAdministration>();
         builder.Services.AddSingleton<Admin.DeadLetterRedrive>();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemAnswers();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -61,6 +61,10 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             "--Gateway:RateLimits:WritesBurst=500",
             "--Gateway:RateLimits:ConcurrentRequestsPerClient=1000",
             "--Gateway:ExposeServedBy=true",
+            // Every test client comes from 127.0.0.1, and the rate-limit test alone opens some 500 connections at once.
+            "--Gateway:Edge:MaxConnectionsPerClient=1000",
+            // Slow-loris connections are cut off sooner than in production, so the test that opens them is short.
+            "--Gateway:Edge:RequestHeadersTimeout=00:00:05",
             $"--GatewayCertificate:Path={Certificate.Path}",
             $"--GatewayCertificate:Password={GatewayCertificate.Password}",
         ]);
