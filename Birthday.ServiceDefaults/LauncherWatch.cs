@@ -16,6 +16,10 @@ internal sealed partial class LauncherWatch(IHostApplicationLifetime lifetime, I
 
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
+    // An orphan shuts down gracefully if it can, but it has nobody to wait for: a shutdown that hangs on something
+    // (a telemetry flush to an exporter that is gone too, a connection's close handshake) must not keep it alive.
+    private static readonly TimeSpan GracefulStopLimit = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (ParentProcessId() is not { } launcher)
@@ -29,6 +33,11 @@ internal sealed partial class LauncherWatch(IHostApplicationLifetime lifetime, I
             if (ParentProcessId() != launcher)
             {
                 LauncherGone(logger, launcher);
+                _ = Task.Delay(GracefulStopLimit, CancellationToken.None).ContinueWith(_ =>
+                {
+                    using var self = System.Diagnostics.Process.GetCurrentProcess();
+                    self.Kill();
+                }, TaskScheduler.Default);
                 lifetime.StopApplication();
                 return;
             }

@@ -58,7 +58,9 @@ public sealed class UserQueries(BirthdayDbContext primary, ReadOnlyBirthdayDbCon
         {
             return new ReplicaAnswer<T>(await read(replica));
         }
-        catch (Exception ex) when (ex is DbException or TimeoutException)
+        // Without a retrying strategy EF reports a transient failure (a refused connection) as an InvalidOperationException
+        // around the driver's exception.
+        catch (Exception ex) when (ex is DbException or TimeoutException || ex.InnerException is DbException or TimeoutException)
         {
             replicaAvailability.Failed(ex);
             return null;

@@ -12,6 +12,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using IConnectionMultiplexer = StackExchange.Redis.IConnectionMultiplexer;
+using ConnectionMultiplexer = StackExchange.Redis.ConnectionMultiplexer;
 
 namespace Birthday.Tests.BadInput;
 
@@ -48,9 +50,12 @@ public sealed class ApiInProcess : IAsyncDisposable
         builder.Services.AddDbContext<BirthdayDbContext>(o => o.UseNpgsql(Unreachable, n => n.UseNodaTime()));
         builder.Services.AddDbContext<ReadOnlyBirthdayDbContext>(o => o.UseNpgsql(Unreachable, n => n.UseNodaTime()));
         builder.Services.AddHybridCache();
+        // Redis where nothing listens either: the cache reports itself away, and reads go to the (unreachable) database.
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect("127.0.0.1:9,abortConnect=false,connectTimeout=200"));
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.AddOccasionRules();
         builder.Services.AddSingleton<UserCache>();
+        builder.Services.AddSingleton<ReplicaAvailability>();
         builder.Services.AddScoped<UserStore>();
         builder.Services.AddScoped<UserQueries>();
 
