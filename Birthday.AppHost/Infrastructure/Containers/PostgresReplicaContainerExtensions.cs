@@ -52,7 +52,7 @@ public static class PostgresReplicaContainerExtensions
             .WithParentRelationship(primary)
             .WaitFor(primary)
             .WithComposeService(
-                "pg_isready -U postgres -d postgres && psql -U postgres -d postgres -tAc 'SELECT pg_is_in_recovery()' | grep -q t",
+                "pg_isready -h 127.0.0.1 -U postgres -d postgres && psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT pg_is_in_recovery()' | grep -q t",
                 cpus: "2", memory: "2g");
 
         var endpoint = replica.GetEndpoint("tcp");
