@@ -46,8 +46,9 @@ public static class PostgresReplicaContainerExtensions
             .WithEnvironment("PRIMARY_HOST", primary.Resource.Name)
             .WithEnvironment("PGPASSWORD", password)
             .WithEnvironment("POSTGRES_PASSWORD", password)
-            .WithEnvironment("PGDATA", "/var/lib/postgresql/data")
-            .WithVolume($"{name}-data", "/var/lib/postgresql/data")
+            // The image's own layout, like the primary's: one volume at /var/lib/postgresql, PGDATA the image's default
+            // below it (18+: /var/lib/postgresql/18/docker). A volume at …/data is what 18+ images refuse as unused.
+            .WithVolume($"{name}-data", "/var/lib/postgresql")
             .WithEndpoint(targetPort: 5432, name: "tcp", scheme: "tcp")
             .WithParentRelationship(primary)
             .WaitFor(primary)
