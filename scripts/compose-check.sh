@@ -245,6 +245,11 @@ run_checks() {
   [ "$(psql_primary -c "SELECT count(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.email IN ('$a_email', '$b_email') AND m.status = 'Sent'")" = 3 ] \
     || fail "after down and up, the database does not hold the 3 Sent messages"
   pass "after down and up: both users and their 3 Sent messages are still in the volumes"
+  # The backup command of docs/deployment.md (local connections need the password: scram-sha-256).
+  compose exec -T postgres sh -c 'PGPASSWORD="$POSTGRES_PASSWORD" pg_dump -U postgres -Fc birthday' > "$RUN_DIR/birthday.dump" \
+    || fail "pg_dump as docs/deployment.md shows it failed"
+  [ "$(head -c 5 "$RUN_DIR/birthday.dump")" = PGDMP ] || fail "pg_dump wrote no custom-format dump"
+  pass "the documented pg_dump backup works ($(wc -c < "$RUN_DIR/birthday.dump") bytes)"
   check_replication "$b_email"
   check_cluster
   echo

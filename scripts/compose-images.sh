@@ -31,6 +31,8 @@ debian_mirror() {
 # base_image STATE_DIR: imports local/debian:bookworm from STATE_DIR/debian-bookworm.tar, making it first when missing.
 base_image() {
   local state="$1" tarball="$1/debian-bookworm.tar"
+  # Already in the engine (one that outlives runs): importing again would make a new image and void the build cache.
+  "$DOCKER" image inspect local/debian:bookworm >/dev/null 2>&1 && return 0
   if [ ! -s "$tarball" ]; then
     local mirror rootfs
     mirror=$(debian_mirror)
@@ -107,10 +109,9 @@ dotnet_images() {
     esac
     rm -rf "$contexts/$name"
     mkdir -p "$contexts/$name"
-    cp "$repo/scripts/compose-images/dotnet-app/Dockerfile" "$contexts/$name/"
+    sed "s/@ASSEMBLY@/$project/" "$repo/scripts/compose-images/dotnet-app/Dockerfile" > "$contexts/$name/Dockerfile"
     cp -a "$publish/$project" "$contexts/$name/app"
-    docker_build dotnet_images "local/$name:$IMAGE_TAG" "$contexts/$name" --build-arg "ASSEMBLY=$project" \
-      --build-arg "RUNTIME=local/birthday-dotnet-runtime:$IMAGE_TAG"
+    docker_build dotnet_images "local/$name:$IMAGE_TAG" "$contexts/$name" --build-arg "RUNTIME=local/birthday-dotnet-runtime:$IMAGE_TAG"
   done
 }
 
@@ -134,5 +135,7 @@ server_images() {
   mkdir -p "$contexts/aspire-dashboard"
   cp "$repo/scripts/compose-images/dashboard/Dockerfile" "$contexts/aspire-dashboard/"
   cp -a "$dashboard" "$contexts/aspire-dashboard/dashboard"
+  # NuGet extracts files without their execute bit.
+  chmod 755 "$contexts/aspire-dashboard/dashboard/Aspire.Dashboard"
   docker_build server_images "local/aspire-dashboard:$IMAGE_TAG" "$contexts/aspire-dashboard"
 }
