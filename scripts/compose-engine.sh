@@ -7,6 +7,7 @@
 
 ENGINE_PACKAGES=(docker.io docker-compose debootstrap)
 DOCKER=/usr/bin/docker
+export DOCKER
 
 engine_install() {
   local missing=() package

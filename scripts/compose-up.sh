@@ -21,6 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
+export REPO
 
 KEEP=""
 for argument in "$@"; do
