@@ -86,6 +86,7 @@ cleanup() {
   engine_stop || true
   # The private engine's data root (images, volumes) is the run's: remove it, keep the logs.
   [ -n "$ENGINE_DATA_ROOT" ] && rm -rf "$ENGINE_DATA_ROOT"
+  rm -rf "$RUN_DIR/contexts" "$RUN_DIR/publish"
   echo "compose-up: $([ "$status" = 0 ] && echo passed || echo "FAILED (exit $status)") in $(( $(date +%s) - START )) s; logs in $RUN_DIR"
   exit "$status"
 }
