@@ -18,6 +18,7 @@
 #    by PID.
 #
 # Figures (build times, time to healthy, memory) are printed at the end and written to .state/compose/run/figures.json.
+# COMPOSE_CHECK_REUSE_IMAGES=1 with DOCKER_HOST pointing at a running engine that holds the images skips the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -27,7 +28,7 @@ KEEP=""
 for argument in "$@"; do
   case "$argument" in
     --keep) KEEP=yes ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "error: unknown argument '$argument' (use --keep or --help)" >&2; exit 2 ;;
   esac
 done
