@@ -14,8 +14,7 @@ builder.AddUsersApi();
 
 var app = builder.Build();
 app.UseGatewayContract();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemAnswers();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapUsersEndpoints();

@@ -56,6 +56,9 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health", endpointName: "http");
 
+// While running here, a service whose launcher was killed outright ends itself instead of running on unowned.
+builder.StopServicesWithTheirLauncher();
+
 // `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
 builder.AddComposeExport();
 

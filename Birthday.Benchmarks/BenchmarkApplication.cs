@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -16,16 +17,25 @@ public sealed class BenchmarkApplication : IAsyncDisposable
 {
     private readonly DistributedApplication _app;
     private readonly string _stateDirectory;
+    private readonly Dictionary<string, (string Name, string? State, int? Pid)> _instances = [];
 
     private BenchmarkApplication(DistributedApplication app, string stateDirectory)
     {
         _app = app;
         _stateDirectory = stateDirectory;
+        _ = Task.Run(FollowInstancesAsync);
     }
 
-    public static async Task<BenchmarkApplication> StartAsync(IEnumerable<string> settings, TimeSpan timeout)
+    /// <summary>The host-mode state folder: a later start given the same folder finds the same data.</summary>
+    public string StateDirectory => _stateDirectory;
+
+    /// <summary>Leave the state folder in place when disposed (for a restart on the same state).</summary>
+    public bool KeepState { get; set; }
+
+    /// <param name="stateDirectory">An existing state folder to start on (a restart); a fresh temporary one otherwise.</param>
+    public static async Task<BenchmarkApplication> StartAsync(IEnumerable<string> settings, TimeSpan timeout, string? stateDirectory = null)
     {
-        var state = Directory.CreateTempSubdirectory("birthday-bench-").FullName;
+        var state = stateDirectory ?? Directory.CreateTempSubdirectory("birthday-bench-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
             ["--Infrastructure:Mode=host", $"--Infrastructure:StateDirectory={state}", .. settings]);
         // The benchmark's console shows its progress and its figures, and of the services' own logs (echoed under
@@ -69,6 +79,42 @@ public sealed class BenchmarkApplication : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The dashboard's ids of a resource's running instances (one per replica) with their process ids.</summary>
+    public IReadOnlyList<(string Id, int Pid)> RunningInstances(string resource)
+    {
+        lock (_instances)
+        {
+            return [.. _instances.Where(i => i.Value.Name == resource && i.Value.State == KnownResourceStates.Running && i.Value.Pid is not null)
+                .Select(i => (i.Key, i.Value.Pid!.Value))];
+        }
+    }
+
+    /// <summary>Runs a dashboard command (start, stop, restart) on one instance or a whole resource, and says whether it worked.</summary>
+    public async Task<bool> CommandAsync(string resourceId, string command)
+    {
+        var result = await _app.ResourceCommands.ExecuteCommandAsync(resourceId, command);
+        return result.Success;
+    }
+
+    public async Task WaitForHealthyAsync(string resource, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
+    }
+
+    private async Task FollowInstancesAsync()
+    {
+        await foreach (var update in _app.ResourceNotifications.WatchAsync())
+        {
+            var pid = update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
+            lock (_instances)
+            {
+                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.State?.Text,
+                    int.TryParse(Convert.ToString(pid, System.Globalization.CultureInfo.InvariantCulture), out var id) ? id : null);
+            }
+        }
+    }
+
     public bool IsHealthy(string resource) =>
         _app.ResourceNotifications.TryGetCurrentState(resource, out var state) && state.Snapshot.HealthStatus == HealthStatus.Healthy;
 
@@ -76,6 +122,11 @@ public sealed class BenchmarkApplication : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (KeepState)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_stateDirectory, recursive: true);

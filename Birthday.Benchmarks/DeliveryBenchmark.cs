@@ -18,8 +18,7 @@ namespace Birthday.Benchmarks;
 public static class DeliveryBenchmark
 {
     /// <summary>08:00 UTC on 1 June 2027 is 09:00 wherever the offset is +01:00 then (London and Dublin in summer, Lagos, Algiers, …).</summary>
-    private static readonly Instant DueAt = Instant.FromUtc(2027, 6, 1, 8, 0);
-    private static readonly LocalDate OccasionDate = new(1990, 6, 1);
+    internal static readonly Instant DueAt = Instant.FromUtc(2027, 6, 1, 8, 0);
 
     public static async Task<int> RunAsync(int messages, double errorRate, string output)
     {
@@ -122,33 +121,43 @@ public static class DeliveryBenchmark
         return ok ? 0 : 1;
     }
 
-    private static List<DateTimeZone> ZonesAtNineAm(Instant instant) =>
+    internal static List<DateTimeZone> ZonesAtNineAm(Instant instant) =>
         DateTimeZoneProviders.Tzdb.Ids
             .Select(id => DateTimeZoneProviders.Tzdb[id])
             .Where(zone => instant.InZone(zone).TimeOfDay == new LocalTime(9, 0))
             .ToList();
 
-    private static async Task LoadAsync(NpgsqlDataSource database, int count, List<DateTimeZone> zones)
+    /// <summary>
+    /// Loads <paramref name="count"/> users through the bulk path, spread over <paramref name="zones"/>, each with a
+    /// birthday on the local date their zone has at <paramref name="dueAt"/> (09:00 there), and their pending messages.
+    /// </summary>
+    internal static async Task LoadAsync(NpgsqlDataSource database, int count, List<DateTimeZone> zones, Instant? dueAt = null, string emailPrefix = "bench")
     {
+        var due = dueAt ?? DueAt;
         var catalog = OccasionCatalog.Default;
         var planner = new MessagePlanner(catalog, new OccurrenceCalculator());
-        var createdAt = DueAt - Duration.FromMinutes(10);
+        var createdAt = due - Duration.FromMinutes(10);
         const int chunk = 50_000;
         for (var start = 0; start < count; start += chunk)
         {
-            var users = Enumerable.Range(start, Math.Min(chunk, count - start)).Select(i => new User
+            var users = Enumerable.Range(start, Math.Min(chunk, count - start)).Select(i =>
             {
-                Id = Guid.CreateVersion7(),
-                FirstName = "Bench",
-                LastName = $"User{i}",
-                Email = $"bench{i}@example.com",
-                TimeZone = zones[i % zones.Count].Id,
-                BirthdayDate = OccasionDate,
-                CreatedAt = createdAt,
-                UpdatedAt = createdAt,
+                var zone = zones[i % zones.Count];
+                var local = due.InZone(zone).Date;
+                return new User
+                {
+                    Id = Guid.CreateVersion7(),
+                    FirstName = "Bench",
+                    LastName = $"User{i}",
+                    Email = $"{emailPrefix}{i}@example.com",
+                    TimeZone = zone.Id,
+                    BirthdayDate = new LocalDate(1992, local.Month, local.Day),
+                    CreatedAt = createdAt,
+                    UpdatedAt = createdAt,
+                };
             }).ToList();
             var planned = users.SelectMany(u => planner.Plan(null, u, [], createdAt).ToCreate).ToList();
-            if (planned.Any(m => m.DueAt != DueAt))
+            if (planned.Any(m => m.DueAt != due))
             {
                 throw new InvalidOperationException("every message should be due at the same instant");
             }
@@ -162,7 +171,7 @@ public static class DeliveryBenchmark
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private static async Task WaitForVirtualClockAsync(NpgsqlDataSource database)
+    internal static async Task WaitForVirtualClockAsync(NpgsqlDataSource database)
     {
         for (var i = 0; i < 100; i++)
         {

@@ -22,6 +22,15 @@ return command switch
         int.Parse(Option("connections", "64"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture)),
         output),
+    "steady" => await SteadyDeliveryBenchmark.RunAsync(
+        int.Parse(Option("per-second", "10"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(Option("seconds", "180"), CultureInfo.InvariantCulture)),
+        int.Parse(Option("worker-skew-ms", "0"), CultureInfo.InvariantCulture),
+        output),
+    "faults" => await FaultsBenchmark.RunAsync(
+        int.Parse(Option("messages", "5000"), CultureInfo.InvariantCulture),
+        Option("rows", string.Join(',', FaultsBenchmark.AllRows)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        output),
     _ => Usage(),
 };
 
@@ -30,6 +39,8 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: bench.sh delivery [--messages 100000] [--error-rate 0.1]
                bench.sh users [--users 1000000] [--connections 64] [--seconds 20]
+               bench.sh steady [--per-second 10] [--seconds 180] [--worker-skew-ms -500]
+               bench.sh faults [--messages 5000] [--rows worker,scheduler,postgres,replica,redis,rabbitmq,restart]
         """);
     return 2;
 }

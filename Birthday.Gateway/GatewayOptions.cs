@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Birthday.Gateway;
 
@@ -21,8 +22,20 @@ public sealed class GatewayOptions
     public bool ExposeAdmin { get; set; }
 
     [Required]
+    [ValidateObjectMembers]
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    [Required]
+    [ValidateObjectMembers]
+    public EdgeLimitOptions Edge { get; set; } = new();
 }
+
+/// <summary>
+/// Checks the options at start-up, nested sections included: data annotations alone stop at the top level, so a rate
+/// or a timeout out of range would go unnoticed until it misbehaved.
+/// </summary>
+[OptionsValidator]
+public sealed partial class GatewayOptionsValidator : IValidateOptions<GatewayOptions>;
 
 /// <summary>Per-client-IP limits, in the spirit of the old nginx zones: everything, API reads, and writes.</summary>
 public sealed class RateLimitOptions

@@ -1,25 +1,32 @@
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Birthday.Gateway;
 
 public static class GatewayServerExtensions
 {
     /// <summary>
-    /// Kestrel as a public door: no Server header, header and keep-alive timeouts, HTTP/1.1 and HTTP/2, TLS 1.2/1.3 only
-    /// (the certificate comes from configuration, e.g. <c>Kestrel:Endpoints:https:Certificate:Path</c>), and compressed JSON.
+    /// Kestrel as a public door: no Server header, the edge limits of <see cref="EdgeLimitOptions"/> (timeouts, data rates,
+    /// connections in total and per client, header and HTTP/2 sizes), HTTP/1.1 and HTTP/2, TLS 1.2/1.3 only (the
+    /// certificate comes from configuration, e.g. <c>Kestrel:Endpoints:https:Certificate:Path</c>), and compressed JSON.
     /// </summary>
     public static WebApplicationBuilder AddGatewayServer(this WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.Services.AddSingleton(services => new ClientConnectionLimit(
+            services.GetRequiredService<IOptions<GatewayOptions>>().Value.Edge.MaxConnectionsPerClient,
+            services.GetRequiredService<ILogger<ClientConnectionLimit>>()));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(65);
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            ApplyEdgeLimits(kestrel.Limits, gateway.Value.Edge);
+            kestrel.ConfigureEndpointDefaults(listen =>
+                listen.Use(listen.ApplicationServices.GetRequiredService<ClientConnectionLimit>().Wrap));
             kestrel.ConfigureHttpsDefaults(https => https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13);
         });
+        builder.Services.AddProblemDetails();
         builder.Services.AddResponseCompression(compression =>
         {
             compression.EnableForHttps = true;
@@ -30,6 +37,23 @@ public static class GatewayServerExtensions
         builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         return builder;
+    }
+
+    private static void ApplyEdgeLimits(KestrelServerLimits limits, EdgeLimitOptions edge)
+    {
+        limits.RequestHeadersTimeout = edge.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = edge.KeepAliveTimeout;
+        limits.MinRequestBodyDataRate = new MinDataRate(edge.MinRequestBodyBytesPerSecond, edge.DataRateGracePeriod);
+        limits.MinResponseDataRate = new MinDataRate(edge.MinResponseBytesPerSecond, edge.DataRateGracePeriod);
+        limits.MaxConcurrentConnections = edge.MaxConcurrentConnections;
+        limits.MaxConcurrentUpgradedConnections = edge.MaxConcurrentConnections;
+        limits.MaxRequestHeadersTotalSize = edge.MaxRequestHeadersTotalBytes;
+        limits.MaxRequestHeaderCount = edge.MaxRequestHeaderCount;
+        limits.MaxRequestLineSize = edge.MaxRequestLineBytes;
+        limits.Http2.MaxStreamsPerConnection = edge.Http2MaxStreamsPerConnection;
+        limits.Http2.HeaderTableSize = edge.Http2HeaderTableSize;
+        limits.Http2.MaxFrameSize = edge.Http2MaxFrameSize;
+        limits.Http2.MaxRequestHeaderFieldSize = edge.Http2MaxRequestHeaderFieldSize;
     }
 
     /// <summary>

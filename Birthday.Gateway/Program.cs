@@ -9,6 +9,7 @@ builder.AddClientRateLimits();
 var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseRequestIds();
+app.UseProblemBodies();
 app.UsePathGuard();
 app.UseResponseCompression();
 app.UseBodyLimits();

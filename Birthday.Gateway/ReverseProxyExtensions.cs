@@ -24,8 +24,8 @@ public static class ReverseProxyExtensions
     {
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
 
         if (builder.Configuration.GetValue<bool>($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.ExposeAdmin)}"))
         {
@@ -38,6 +38,7 @@ public static class ReverseProxyExtensions
             .AddTransforms(transforms =>
             {
                 var exposeServedBy = transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.ExposeServedBy;
+                transforms.AddProblemBodyForEmptyErrors();
                 transforms.AddResponseTransform(context =>
                 {
                     if (!exposeServedBy)

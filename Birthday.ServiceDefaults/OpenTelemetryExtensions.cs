@@ -34,10 +34,9 @@ public static class OpenTelemetryExtensions
                 .AddSource("RabbitMQ.Client.*")
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Health probes arrive every few seconds from the orchestrator and the gateway; tracing them buries real requests.
-                    aspnet.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(ServiceDefaultsExtensions.HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(ServiceDefaultsExtensions.AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                    aspnet.Filter = context => !IsHealthProbe(context.Request.Path.Value))
+                // The same for the probes this service sends (the gateway checks every api instance every few seconds).
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsHealthProbe(request.RequestUri?.AbsolutePath)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -46,4 +45,9 @@ public static class OpenTelemetryExtensions
 
         return builder;
     }
+
+    private static bool IsHealthProbe(string? path) =>
+        path is not null
+        && (path.StartsWith(ServiceDefaultsExtensions.HealthEndpointPath, StringComparison.OrdinalIgnoreCase)
+            || path.StartsWith(ServiceDefaultsExtensions.AlivenessEndpointPath, StringComparison.OrdinalIgnoreCase));
 }

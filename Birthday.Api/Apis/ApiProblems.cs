@@ -11,6 +11,9 @@ public static class ApiProblems
 {
     public const string ValidationFailed = "validation_failed";
     public const string MalformedJsonCode = "malformed_json";
+    public const string InvalidUtf8Code = "invalid_utf8";
+    public const string BadRequestCode = "bad_request";
+    public const string RequestTimeoutCode = "request_timeout";
     public const string UnsupportedMediaTypeCode = "unsupported_media_type";
     public const string PayloadTooLargeCode = "payload_too_large";
     public const string UserNotFoundCode = "user_not_found";
@@ -26,9 +29,30 @@ public static class ApiProblems
         Problem(StatusCodes.Status400BadRequest, MalformedJsonCode, "The body is not valid JSON.",
             error.LineNumber is { } line ? $"JSON syntax error near line {line + 1}, byte {error.BytePositionInLine + 1}." : "JSON syntax error.");
 
+    public static ProblemHttpResult InvalidUtf8() =>
+        Problem(StatusCodes.Status400BadRequest, InvalidUtf8Code, "The body is not valid UTF-8.",
+            "JSON text must be UTF-8 (RFC 8259); the body holds a byte sequence that is not.");
+
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
-        Problem(StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaTypeCode, "The body must be JSON.",
-            $"Content-Type was '{contentType ?? "(none)"}'; send application/json.");
+        Problem(StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaTypeCode, "The body must be JSON in UTF-8.",
+            $"Content-Type was '{Shorten(contentType ?? "(none)")}'; send application/json (charset utf-8 or none).");
+
+    /// <summary>
+    /// A request the server refused while reading it (Kestrel's <see cref="BadHttpRequestException"/>: a body too large,
+    /// too slow or cut short; in Development also a parameter that failed to bind), with the status Kestrel chose.
+    /// </summary>
+    public static ProblemHttpResult BadRequest(BadHttpRequestException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => PayloadTooLarge(),
+            StatusCodes.Status408RequestTimeout => Problem(StatusCodes.Status408RequestTimeout, RequestTimeoutCode,
+                "The request came too slowly.", "The body arrived slower than the server's minimum data rate."),
+            >= 400 and < 500 => Problem(error.StatusCode, BadRequestCode, "The request is malformed.", Shorten(error.Message)),
+            _ => Problem(StatusCodes.Status400BadRequest, BadRequestCode, "The request is malformed.", Shorten(error.Message)),
+        };
+    }
 
     public static ProblemHttpResult PayloadTooLarge() =>
         Problem(StatusCodes.Status413PayloadTooLarge, PayloadTooLargeCode, "The body is too large.",
@@ -46,5 +70,19 @@ public static class ApiProblems
 
     private static Dictionary<string, object?> Code(string code) => new() { ["code"] = code };
 
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+    /// <summary>
+    /// Echoed input cut to a readable length, never inside a surrogate pair: half a pair cannot be written as JSON, and the
+    /// problem answer itself would then fail.
+    /// </summary>
+    internal static string Shorten(string text)
+    {
+        const int MaxLength = 64;
+        if (text.Length <= MaxLength)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
 }

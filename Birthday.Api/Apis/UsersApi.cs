@@ -1,7 +1,6 @@
 using Birthday.Api.Extensions;
 using Birthday.Api.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Birthday.Api.Apis;
 
@@ -49,26 +48,14 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
-        UserQueries queries, CancellationToken cancellationToken, [FromQuery] string? after = null, [FromQuery] int? limit = null)
+        HttpRequest request, UserQueries queries, CancellationToken cancellationToken)
     {
-        var pageSize = limit ?? UserQueries.DefaultPageSize;
-        if (pageSize is < 1 or > UserQueries.MaxPageSize)
+        if (!UserListQuery.TryRead(request.Query, out var query, out var errors))
         {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["limit"] = [$"The page size must be from 1 to {UserQueries.MaxPageSize}."] });
+            return ApiProblems.Validation(errors);
         }
 
-        Guid? cursor = null;
-        if (after is not null)
-        {
-            if (!Guid.TryParse(after, out var parsed))
-            {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["after"] = ["The cursor is the nextCursor of the previous page."] });
-            }
-
-            cursor = parsed;
-        }
-
-        return TypedResults.Ok(await queries.ListAsync(cursor, pageSize, cancellationToken));
+        return TypedResults.Ok(await queries.ListAsync(query.After, query.Limit, cancellationToken));
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(string id, UserQueries queries, CancellationToken cancellationToken)

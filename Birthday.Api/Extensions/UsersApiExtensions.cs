@@ -1,6 +1,7 @@
 using Birthday.Api.Users;
 using Birthday.Core.Messages;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace Birthday.Api.Extensions;
@@ -10,8 +11,10 @@ public static class UsersApiExtensions
     /// <summary>The users API's own services: reads, writes, the shared cache, and the occasion rules they apply.</summary>
     public static WebApplicationBuilder AddUsersApi(this WebApplicationBuilder builder)
     {
-        // Aspire's Redis client (health check, tracing) owns the connection; the distributed cache under HybridCache reuses it.
-        builder.AddRedisClient("cache");
+        // Aspire's Redis client (tracing) owns the connection; the distributed cache under HybridCache reuses it. Redis is
+        // a help, not a need (reads fall back to the database), so its absence makes the api Degraded, not unready.
+        builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true);
+        builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);
         builder.Services.AddStackExchangeRedisCache(_ => { });
         builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, services) =>
             options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
@@ -19,12 +22,13 @@ public static class UsersApiExtensions
 
         builder.AddOccasionRules();
         builder.Services.AddSingleton<UserCache>();
+        builder.Services.AddSingleton<ReplicaAvailability>();
         builder.Services.AddScoped<UserStore>();
         builder.Services.AddScoped<UserQueries>();
         builder.Services.AddScoped<Admin.MessageAdministration>();
         builder.Services.AddSingleton<Admin.DeadLetterRedrive>();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemAnswers();
         builder.Services.AddOpenApi();
         return builder;
     }

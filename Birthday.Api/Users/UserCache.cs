@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Hybrid;
+using StackExchange.Redis;
 
 namespace Birthday.Api.Users;
 
@@ -7,7 +9,13 @@ namespace Birthday.Api.Users;
 /// reads its own write whichever replica serves the next GET. There is no per-replica memory layer: one replica could
 /// not learn that another changed the user.
 /// </summary>
-public sealed class UserCache(HybridCache cache)
+/// <remarks>
+/// Without Redis the api goes on: reads skip the cache (and read the primary, see <see cref="UserQueries"/>), and the
+/// users written meanwhile are remembered here and dropped from Redis when it is back, so none of them is served stale
+/// from before the outage. What this instance cannot know — writes by an instance that died during the outage — is
+/// stale for at most the entries' expiry (one minute).
+/// </remarks>
+public sealed partial class UserCache
 {
     private static readonly HybridCacheEntryOptions Options = new()
     {
@@ -16,15 +24,63 @@ public sealed class UserCache(HybridCache cache)
         Flags = HybridCacheEntryFlags.DisableLocalCache,
     };
 
-    public ValueTask<UserResponse?> GetOrLoadAsync(Guid id, Func<CancellationToken, ValueTask<UserResponse?>> load, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(Key(id), load, static (load, ct) => load(ct), Options, cancellationToken: cancellationToken);
+    private readonly HybridCache _cache;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ILogger<UserCache> _logger;
+    private readonly ConcurrentDictionary<Guid, bool> _writtenWhileAway = new();
 
-    public ValueTask RememberAsync(UserResponse user, CancellationToken cancellationToken) =>
-        cache.SetAsync(Key(user.Id), user, Options, cancellationToken: cancellationToken);
+    public UserCache(HybridCache cache, IConnectionMultiplexer redis, ILogger<UserCache> logger)
+    {
+        _cache = cache;
+        _redis = redis;
+        _logger = logger;
+        _redis.ConnectionRestored += (_, _) => _ = ForgetWrittenWhileAwayAsync();
+    }
+
+    /// <summary>Whether Redis is there to be asked; when it is not, callers read what only the primary knows for sure.</summary>
+    public bool IsAvailable => _redis.IsConnected;
+
+    public ValueTask<UserResponse?> GetOrLoadAsync(Guid id, Func<CancellationToken, ValueTask<UserResponse?>> load, CancellationToken cancellationToken) =>
+        IsAvailable
+            ? _cache.GetOrCreateAsync(Key(id), load, static (load, ct) => load(ct), Options, cancellationToken: cancellationToken)
+            : load(cancellationToken);
+
+    public ValueTask RememberAsync(UserResponse user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return IsAvailable ? _cache.SetAsync(Key(user.Id), user, Options, cancellationToken: cancellationToken) : WrittenWhileAway(user.Id);
+    }
 
     /// <summary>Remembers that the user is gone, so a GET right after DELETE is 404 even if the replica still has it.</summary>
     public ValueTask ForgetAsync(Guid id, CancellationToken cancellationToken) =>
-        cache.SetAsync<UserResponse?>(Key(id), null, Options, cancellationToken: cancellationToken);
+        IsAvailable ? _cache.SetAsync<UserResponse?>(Key(id), null, Options, cancellationToken: cancellationToken) : WrittenWhileAway(id);
+
+    private ValueTask WrittenWhileAway(Guid id)
+    {
+        _writtenWhileAway[id] = true;
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ForgetWrittenWhileAwayAsync()
+    {
+        var database = _redis.GetDatabase();
+        foreach (var id in _writtenWhileAway.Keys)
+        {
+            try
+            {
+                await database.KeyDeleteAsync(Key(id));
+                _writtenWhileAway.TryRemove(id, out _);
+            }
+            catch (RedisException ex)
+            {
+                StaleEntryNotDropped(_logger, ex, id);
+                return; // away again: the next reconnect tries the rest
+            }
+        }
+    }
 
     private static string Key(Guid id) => $"user:{id:N}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not drop user {UserId}, written while Redis was away, from the cache; it expires within a minute")]
+    private static partial void StaleEntryNotDropped(ILogger logger, Exception exception, Guid userId);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Birthday.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,9 +7,10 @@ namespace Birthday.Api.Users;
 /// <summary>
 /// Reads users. Single users come from the shared cache (which writes fill), then the replica, then the primary: the
 /// replica may lag the primary by a few milliseconds, so "not on the replica" is confirmed on the primary before it is a 404.
-/// Lists come from the replica, where a moment's lag is harmless.
+/// Lists come from the replica, where a moment's lag is harmless. Without the replica every read goes to the primary;
+/// without the cache single users are read from the primary, since only the cache carried a write past the replica's lag.
 /// </summary>
-public sealed class UserQueries(BirthdayDbContext primary, ReadOnlyBirthdayDbContext replica, UserCache cache)
+public sealed class UserQueries(BirthdayDbContext primary, ReadOnlyBirthdayDbContext replica, UserCache cache, ReplicaAvailability replicaAvailability)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -16,24 +18,54 @@ public sealed class UserQueries(BirthdayDbContext primary, ReadOnlyBirthdayDbCon
     public ValueTask<UserResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(id, async ct =>
         {
-            var user = await replica.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct)
+            var fromReplica = cache.IsAvailable
+                ? await FromReplicaAsync(db => db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct))
+                : null;
+            var user = fromReplica?.Value
                 ?? await primary.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct);
             return user is null ? null : UserResponse.From(user);
         }, cancellationToken);
 
     public async Task<UserPage> ListAsync(Guid? after, int limit, CancellationToken cancellationToken)
     {
-        // Version 7 ids grow with creation time, so the id is a stable keyset cursor.
-        var query = replica.Users.AsNoTracking().Where(u => u.DeletedAt == null);
+        var users = (await FromReplicaAsync(db => Page(db, after, limit).ToListAsync(cancellationToken)))?.Value
+            ?? await Page(primary, after, limit).ToListAsync(cancellationToken);
+        var items = users.Take(limit).Select(UserResponse.From).ToList();
+        return new UserPage(items, users.Count > limit ? items[^1].Id.ToString() : null);
+    }
+
+    /// <summary>Version 7 ids grow with creation time, so the id is a stable keyset cursor; one row more tells whether a next page exists.</summary>
+    private static IQueryable<Core.Users.User> Page(BirthdayDbContext db, Guid? after, int limit)
+    {
+        var query = db.Users.AsNoTracking().Where(u => u.DeletedAt == null);
         if (after is { } cursor)
         {
             query = query.Where(u => u.Id.CompareTo(cursor) > 0);
         }
 
-        var users = await query.OrderBy(u => u.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = users.Take(limit).Select(UserResponse.From).ToList();
-        return new UserPage(items, users.Count > limit ? items[^1].Id.ToString() : null);
+        return query.OrderBy(u => u.Id).Take(limit + 1);
     }
+
+    /// <summary>The replica's answer, or null when the replica is down (so the caller asks the primary).</summary>
+    private async Task<ReplicaAnswer<T>?> FromReplicaAsync<T>(Func<BirthdayDbContext, Task<T>> read)
+    {
+        if (!replicaAvailability.ShouldTry)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ReplicaAnswer<T>(await read(replica));
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException)
+        {
+            replicaAvailability.Failed(ex);
+            return null;
+        }
+    }
+
+    private sealed record ReplicaAnswer<T>(T Value);
 
     /// <summary>Whether the user exists (deleted or not), and its messages newest first, from the primary: history must be exact.</summary>
     public async Task<IReadOnlyList<MessageResponse>?> MessagesAsync(Guid id, CancellationToken cancellationToken)

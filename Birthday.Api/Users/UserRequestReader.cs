@@ -18,6 +18,9 @@ public sealed class UserRequestReader
     public const int MaxLocationLength = 100;
     private static readonly LocalDate EarliestDate = new(1900, 1, 1);
 
+    private static readonly string[] FieldNames =
+        ["firstName", "lastName", "email", "timezone", "birthdayDate", "anniversaryDate", "locationCity", "locationCountry"];
+
     private readonly Dictionary<string, List<string>> _errors = [];
 
     public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
@@ -27,20 +30,20 @@ public sealed class UserRequestReader
     /// <param name="requireAll">True for create: first name, last name, email and time zone must be present.</param>
     public UserChanges Read(JsonElement body, bool requireAll)
     {
-        if (body.ValueKind != JsonValueKind.Object)
+        var fields = Fields(body);
+        if (fields is null)
         {
-            Add("$", "The body must be a JSON object.");
             return new UserChanges(default, default, default, default, default, default, default, default);
         }
 
-        var firstName = RequiredText(body, "firstName", MaxNameLength, requireAll);
-        var lastName = RequiredText(body, "lastName", MaxNameLength, requireAll);
-        var email = Email(body, requireAll);
-        var timeZone = TimeZone(body, requireAll);
-        var birthday = Date(body, "birthdayDate");
-        var anniversary = Date(body, "anniversaryDate");
-        var city = OptionalText(body, "locationCity", MaxLocationLength);
-        var country = OptionalText(body, "locationCountry", MaxLocationLength);
+        var firstName = RequiredText(fields, "firstName", MaxNameLength, requireAll);
+        var lastName = RequiredText(fields, "lastName", MaxNameLength, requireAll);
+        var email = Email(fields, requireAll);
+        var timeZone = TimeZone(fields, requireAll);
+        var birthday = Date(fields, "birthdayDate");
+        var anniversary = Date(fields, "anniversaryDate");
+        var city = OptionalText(fields, "locationCity", MaxLocationLength);
+        var country = OptionalText(fields, "locationCountry", MaxLocationLength);
         return new UserChanges(firstName, lastName, email, timeZone, birthday, anniversary, city, country);
     }
 
@@ -74,9 +77,45 @@ public sealed class UserRequestReader
         list.Add(reason);
     }
 
-    private FieldChange<string> RequiredText(JsonElement body, string field, int maxLength, bool required)
+    /// <summary>
+    /// The user's fields from one pass over the body's properties; other properties are ignored. A field given twice is
+    /// refused (JSON leaves it to the reader which one counts; we do not guess), and so is a property name that is not
+    /// Unicode text, which System.Text.Json would otherwise throw on wherever the name is compared.
+    /// </summary>
+    private Dictionary<string, JsonElement>? Fields(JsonElement body)
     {
-        if (!body.TryGetProperty(field, out var value))
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            Add("$", "The body must be a JSON object.");
+            return null;
+        }
+
+        var fields = new Dictionary<string, JsonElement>(FieldNames.Length, StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                Add("$", "A property name is not valid Unicode text: it holds a lone surrogate (such as \\ud800).");
+                continue;
+            }
+
+            if (Array.IndexOf(FieldNames, name) >= 0 && !fields.TryAdd(name, property.Value))
+            {
+                Add(name, "The field is given more than once; give it once.");
+            }
+        }
+
+        return fields;
+    }
+
+    private FieldChange<string> RequiredText(Dictionary<string, JsonElement> body, string field, int maxLength, bool required)
+    {
+        if (!body.TryGetValue(field, out var value))
         {
             if (required)
             {
@@ -102,9 +141,9 @@ public sealed class UserRequestReader
         return text is null ? default : FieldChange.Set<string>(text);
     }
 
-    private FieldChange<string?> OptionalText(JsonElement body, string field, int maxLength)
+    private FieldChange<string?> OptionalText(Dictionary<string, JsonElement> body, string field, int maxLength)
     {
-        if (!body.TryGetProperty(field, out var value))
+        if (!body.TryGetValue(field, out var value))
         {
             return default;
         }
@@ -118,7 +157,7 @@ public sealed class UserRequestReader
         return text is null ? default : FieldChange.Set<string?>(text.Length == 0 ? null : text);
     }
 
-    private FieldChange<string> Email(JsonElement body, bool required)
+    private FieldChange<string> Email(Dictionary<string, JsonElement> body, bool required)
     {
         var email = RequiredText(body, "email", MaxEmailLength, required);
         if (email.IsSet && !IsEmailAddress(email.Value))
@@ -130,9 +169,9 @@ public sealed class UserRequestReader
         return email;
     }
 
-    private FieldChange<string> TimeZone(JsonElement body, bool required)
+    private FieldChange<string> TimeZone(Dictionary<string, JsonElement> body, bool required)
     {
-        if (!body.TryGetProperty("timezone", out var value))
+        if (!body.TryGetValue("timezone", out var value))
         {
             if (required)
             {
@@ -148,7 +187,12 @@ public sealed class UserRequestReader
             return default;
         }
 
-        var id = value.GetString()!.Trim();
+        var id = ReadString(value, "timezone")?.Trim();
+        if (id is null)
+        {
+            return default;
+        }
+
         if (!TimeZones.TryGetZone(id, out _))
         {
             Add("timezone", $"'{Shorten(id)}' is not an IANA time zone id (for example America/New_York, Asia/Kolkata, UTC).");
@@ -158,9 +202,9 @@ public sealed class UserRequestReader
         return FieldChange.Set<string>(id);
     }
 
-    private FieldChange<LocalDate?> Date(JsonElement body, string field)
+    private FieldChange<LocalDate?> Date(Dictionary<string, JsonElement> body, string field)
     {
-        if (!body.TryGetProperty(field, out var value))
+        if (!body.TryGetValue(field, out var value))
         {
             return default;
         }
@@ -176,7 +220,12 @@ public sealed class UserRequestReader
             return default;
         }
 
-        var text = value.GetString()!;
+        var text = ReadString(value, field);
+        if (text is null)
+        {
+            return default;
+        }
+
         var parsed = LocalDatePattern.Iso.Parse(text);
         if (!parsed.Success || text.Length != 10)
         {
@@ -201,7 +250,12 @@ public sealed class UserRequestReader
             return null;
         }
 
-        var text = value.GetString()!.Trim();
+        var text = ReadString(value, field)?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
         if (text.Any(char.IsControl))
         {
             Add(field, "The value contains control characters.");
@@ -219,6 +273,23 @@ public sealed class UserRequestReader
         return text;
     }
 
+    /// <summary>
+    /// The string's text, or null with the field's error. System.Text.Json decodes escapes only when a string is read, and
+    /// a lone surrogate ("\ud800", "\udc00") cannot become .NET text: it throws there, not when the body is parsed.
+    /// </summary>
+    private string? ReadString(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            Add(field, "The value is not valid Unicode text: it holds a lone surrogate (such as \\ud800).");
+            return null;
+        }
+    }
+
     private static bool IsEmailAddress(string value)
     {
         if (value.Any(char.IsWhiteSpace) || !MailAddress.TryCreate(value, out var address) || address.Address != value)
@@ -232,5 +303,5 @@ public sealed class UserRequestReader
 
     private static string Iso(LocalDate date) => date.ToString("uuuu'-'MM'-'dd", CultureInfo.InvariantCulture);
 
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+    private static string Shorten(string text) => Apis.ApiProblems.Shorten(text);
 }

@@ -17,6 +17,8 @@ public static class DeliveryExtensions
         builder.Services.AddOptions<DeliveryOptions>()
             .Bind(builder.Configuration.GetSection(DeliveryOptions.SectionName))
             .ValidateDataAnnotations()
+            // The Sending lease is set by a worker's clock and judged by a scheduler's: skew shortens it by as much.
+            .Validate(o => o.MaxClockSkew * 2 < o.SendingLease, "Delivery:MaxClockSkew must be less than half of Delivery:SendingLease.")
             .ValidateOnStart();
         return builder;
     }

@@ -29,4 +29,12 @@ public sealed class DeliveryOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How far behind the scheduler's clock a worker's may run and still send what the scheduler claimed as due. The
+    /// claim decides "due"; the worker only refuses a row claimed further ahead of its own clock than this, which takes a
+    /// clock that is plainly wrong, not the milliseconds by which two machines' clocks always disagree.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,5 +1,6 @@
 using Birthday.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,18 +12,33 @@ namespace Birthday.Core.Time;
 /// <summary>
 /// In virtual time only: keeps every service's clock on one shared offset, held in the database (table
 /// <c>virtual_clock</c>, one row), so a test can move the whole application forward — to the next 09:00 somewhere, or
-/// past a day of downtime — with one UPDATE. Never registered in production.
+/// past a day of downtime — with one UPDATE. A row of <c>virtual_clock_skew</c> named for this service
+/// (<c>Clock:Service</c>, the AppHost's resource name) sets its clock apart from the others, as a machine's clock can be.
+/// Never registered in production.
 /// </summary>
-public sealed class VirtualClockFollower(ApplicationClock clock, IServiceScopeFactory scopes, ILogger<VirtualClockFollower> logger) : BackgroundService
+public sealed class VirtualClockFollower(
+    ApplicationClock clock,
+    IServiceScopeFactory scopes,
+    IConfiguration configuration,
+    ILogger<VirtualClockFollower> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    public const string CreateTableSql = """
+    public const string ServiceSetting = "Clock:Service";
+
+    public const string CreateTablesSql = """
         CREATE TABLE IF NOT EXISTS virtual_clock (id int PRIMARY KEY CHECK (id = 1), offset_ticks bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS virtual_clock_skew (service text PRIMARY KEY, skew_ticks bigint NOT NULL);
+        """;
+
+    private const string ReadSql = """
+        SELECT offset_ticks, COALESCE((SELECT skew_ticks FROM virtual_clock_skew WHERE service = @service), 0)
+        FROM virtual_clock WHERE id = 1
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var service = configuration[ServiceSetting] ?? "";
         logger.LogWarning("Virtual time: this service's clock is offset by {Offset} and follows the virtual_clock table", clock.Offset);
         var published = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -37,8 +53,7 @@ public sealed class VirtualClockFollower(ApplicationClock clock, IServiceScopeFa
                     published = true;
                 }
 
-                var ticks = await db.Database.SqlQuery<long>($"SELECT offset_ticks AS \"Value\" FROM virtual_clock WHERE id = 1").SingleAsync(stoppingToken);
-                clock.AdvanceTo(Duration.FromTicks(ticks));
+                await FollowAsync(db, service, stoppingToken);
             }
             catch (Exception ex) when (DatabaseNotReady.Matches(ex) && !stoppingToken.IsCancellationRequested)
             {
@@ -49,16 +64,45 @@ public sealed class VirtualClockFollower(ApplicationClock clock, IServiceScopeFa
         }
     }
 
+    private async Task FollowAsync(BirthdayDbContext db, string service, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(ReadSql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.AddWithValue("service", service);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return;
+            }
+
+            clock.AdvanceTo(Duration.FromTicks(reader.GetInt64(0)));
+            var skew = Duration.FromTicks(reader.GetInt64(1));
+            if (skew != clock.Skew)
+            {
+                logger.LogWarning("Virtual time: this service's clock now runs {Skew} apart from the others", skew);
+                clock.Skew = skew;
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>The first service up writes the offset it started with; later ones adopt whatever is there.</summary>
     private async Task PublishInitialOffsetAsync(BirthdayDbContext db, CancellationToken cancellationToken)
     {
         try
         {
-            await db.Database.ExecuteSqlRawAsync(CreateTableSql, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(CreateTablesSql, cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // another service created it at the same moment
+            // Another service created one of them at the same moment, which ended the batch early: the second try finds
+            // that one and creates the rest.
+            await db.Database.ExecuteSqlRawAsync(CreateTablesSql, cancellationToken);
         }
 
         var ticks = clock.Offset.BclCompatibleTicks;

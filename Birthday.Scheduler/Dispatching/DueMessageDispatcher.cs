@@ -24,12 +24,13 @@ public sealed class DueMessageDispatcher(
     IOptions<SchedulerOptions> options,
     SchedulerMetrics metrics)
 {
-    public static readonly ActivitySource ActivitySource = new("Birthday.Scheduler");
-
+    // The claim is where "due" is decided, by this scheduler's clock: the workers trust it (docs/design.md, "Whose
+    // clock"). due_at is checked here as well as next_attempt_at, so "never early" does not rest on every writer of
+    // next_attempt_at having kept it at or after due_at.
     private const string ClaimSql = """
         WITH due AS (
             SELECT id FROM messages
-            WHERE status = 'Pending' AND next_attempt_at <= @now AND due_at >= @oldest
+            WHERE status = 'Pending' AND next_attempt_at <= @now AND due_at <= @now AND due_at >= @oldest
             ORDER BY next_attempt_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED)
@@ -50,6 +51,7 @@ public sealed class DueMessageDispatcher(
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
+            var started = DateTimeOffset.UtcNow;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetCurrentInstant();
             var claimed = await ClaimAsync(now, ct);
@@ -58,6 +60,11 @@ public sealed class DueMessageDispatcher(
                 return 0;
             }
 
+            // A poll that finds nothing leaves no trace; one that claims rows is one trace, from the claim (untraced:
+            // nothing was known to be due yet) to the commit, with the publishes and the commit as its children.
+            using var activity = SchedulerActivity.Source.StartActivity($"dispatch {claimed.Count} due messages", ActivityKind.Internal,
+                parentContext: default, startTime: started);
+            activity?.SetTag("birthday.message_count", claimed.Count);
             await Task.WhenAll(claimed.Chunk(options.Value.RowsPerQueueMessage).Select(rows => PublishAsync(channel, rows, ct)));
             await transaction.CommitAsync(ct);
             metrics.Enqueued(claimed.Count);
@@ -96,7 +103,7 @@ public sealed class DueMessageDispatcher(
         var links = rows
             .Select(row => ActivityContext.TryParse(row.TraceParent, null, out var context) ? new ActivityLink(context) : default)
             .Where(link => link.Context != default);
-        using var activity = ActivitySource.StartActivity(ActivityKind.Producer, links: links, name: "enqueue deliveries");
+        using var activity = SchedulerActivity.Source.StartActivity(ActivityKind.Producer, links: links, name: "enqueue deliveries");
         activity?.SetTag("birthday.message_count", rows.Length);
 
         var properties = new BasicProperties { Persistent = true, ContentType = DeliveryRequest.ContentType };

@@ -28,6 +28,7 @@ public sealed class MessageMaintenance(
     /// <summary>A worker or a queue that lost a row (crash, dead letter, lapsed lease): the row goes back to Pending to be claimed again.</summary>
     public async Task<int> RecoverLapsedLeasesAsync(CancellationToken cancellationToken)
     {
+        var started = DateTimeOffset.UtcNow;
         var now = clock.GetCurrentInstant();
         var recovered = await db.Messages
             .Where(m => (m.Status == MessageStatus.Enqueued || m.Status == MessageStatus.Sending) && m.LeaseUntil < now)
@@ -37,6 +38,7 @@ public sealed class MessageMaintenance(
                 .SetProperty(m => m.UpdatedAt, now), cancellationToken);
         if (recovered > 0)
         {
+            SchedulerActivity.RecordPass($"recover {recovered} lapsed leases", started, recovered);
             metrics.Recovered(recovered);
             logger.LogWarning("{Count} messages had a lapsed lease and are Pending again", recovered);
         }
@@ -57,6 +59,7 @@ public sealed class MessageMaintenance(
     /// <summary>Pending rows older than the lateness limit are Missed, reported, and replaced by the user's next occurrence.</summary>
     public async Task<int> MarkMissedAsync(CancellationToken cancellationToken)
     {
+        var started = DateTimeOffset.UtcNow;
         var lateness = Duration.FromTimeSpan(delivery.Value.Lateness);
         var total = 0;
         int batch;
@@ -102,6 +105,7 @@ public sealed class MessageMaintenance(
 
         if (total > 0)
         {
+            SchedulerActivity.RecordPass($"mark {total} messages missed", started, total);
             metrics.Missed(total);
         }
 
@@ -114,6 +118,7 @@ public sealed class MessageMaintenance(
     /// </summary>
     public async Task<int> RepairChainsAsync(CancellationToken cancellationToken)
     {
+        var started = DateTimeOffset.UtcNow;
         var repaired = 0;
         foreach (var kind in catalog.Kinds.Where(k => OccasionDates.Selectors.ContainsKey(k.Code)))
         {
@@ -128,6 +133,7 @@ public sealed class MessageMaintenance(
 
         if (repaired > 0)
         {
+            SchedulerActivity.RecordPass($"repair {repaired} chains", started, repaired);
             metrics.Repaired(repaired);
             logger.LogWarning("Repair re-created {Count} missing open messages", repaired);
         }

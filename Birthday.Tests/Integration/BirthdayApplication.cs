@@ -61,6 +61,10 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             "--Gateway:RateLimits:WritesBurst=500",
             "--Gateway:RateLimits:ConcurrentRequestsPerClient=1000",
             "--Gateway:ExposeServedBy=true",
+            // Every test client comes from 127.0.0.1, and the rate-limit test alone opens some 500 connections at once.
+            "--Gateway:Edge:MaxConnectionsPerClient=1000",
+            // Slow-loris connections are cut off sooner than in production, so the test that opens them is short.
+            "--Gateway:Edge:RequestHeadersTimeout=00:00:05",
             $"--GatewayCertificate:Path={Certificate.Path}",
             $"--GatewayCertificate:Password={GatewayCertificate.Password}",
         ]);
@@ -76,6 +80,12 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         {
             while (!names.All(IsHealthy))
             {
+                // A service that exits while starting (bad settings, a crash) never becomes healthy: say so at once.
+                if (names.FirstOrDefault(_health.AnyStopped) is { } exited)
+                {
+                    throw new InvalidOperationException($"{exited} exited while the application was starting.\n{_logs.Tail([exited], 40)}");
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token);
             }
         }
@@ -168,6 +178,9 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         }
     }
 
+    /// <summary>The process id of each running instance of a resource, as Aspire reports it (for a project: its <c>dotnet run</c>).</summary>
+    public IReadOnlyList<int> ProcessIds(string resourceName) => _health.ProcessIds(resourceName);
+
     public string LogTail(string resourceName, int lines = 40) => _logs.Tail([resourceName], lines);
 }
 
@@ -214,6 +227,14 @@ internal sealed class ResourceHealth
         lock (_instances)
         {
             return [.. _instances.Values.Where(i => i.Name == resourceName && i.Pid is not null).Select(i => i.Pid!.Value)];
+        }
+    }
+
+    public bool AnyStopped(string resourceName)
+    {
+        lock (_instances)
+        {
+            return _instances.Values.Any(i => i.Name == resourceName && KnownResourceStates.TerminalStates.Contains(i.State));
         }
     }
 

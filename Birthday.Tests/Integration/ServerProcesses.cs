@@ -6,7 +6,8 @@ namespace Birthday.Tests.Integration;
 
 /// <summary>
 /// Remembers the process id of every host-mode server the application starts (Postgres, RabbitMQ, epmd, Redis), so that
-/// after the run we can check, not hope, that none is left.
+/// after the run we can check, not hope, that none is left; the services of this checkout (and the <c>dotnet run</c>
+/// that launched each) are looked for by their command lines, since one whose launcher died has no parent to find it by.
 /// </summary>
 internal sealed class ServerProcesses
 {
@@ -81,12 +82,23 @@ internal sealed class ServerProcesses
                 continue;
             }
 
-            if (commandLine.Length > 0 && (remembered.Contains(pid) || commandLine.Contains(stateDirectory, StringComparison.Ordinal)))
+            if (commandLine.Length > 0 && (remembered.Contains(pid) || commandLine.Contains(stateDirectory, StringComparison.Ordinal)
+                || IsServiceOfThisCheckout(commandLine)))
             {
                 survivors.Add($"{pid} {commandLine[..Math.Min(commandLine.Length, 160)]}");
             }
         }
 
         return survivors;
+    }
+
+    /// <summary>A Birthday service built in this checkout, or the <c>dotnet run --project</c> of one.</summary>
+    public static bool IsServiceOfThisCheckout(string commandLine)
+    {
+        var services = Path.Combine(Publishing.FreshExport.RepositoryRoot, "Birthday.");
+        // The export tests run the AppHost itself meanwhile, in a collection of their own.
+        return (commandLine.StartsWith(services, StringComparison.Ordinal)
+                || commandLine.StartsWith("dotnet run --project " + services, StringComparison.Ordinal))
+            && !commandLine.Contains("Birthday.AppHost", StringComparison.Ordinal);
     }
 }

@@ -34,6 +34,34 @@ internal sealed class VirtualTime(BirthdayApplication application)
         await Task.Delay(FollowDelay);
     }
 
+    /// <summary>What the shared virtual clock adds to the real one: a real instant (the simulator's) plus this is virtual time.</summary>
+    public async Task<Duration> OffsetAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT offset_ticks FROM virtual_clock WHERE id = 1", connection);
+        return Duration.FromTicks((long)(await command.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>
+    /// Sets every instance of one service (an AppHost resource name: "worker", "scheduler", "api-1") apart from the shared
+    /// virtual time by <paramref name="skew"/>, as a machine's clock can be; zero puts it back. Waits until it follows.
+    /// </summary>
+    public async Task SkewAsync(string service, Duration skew)
+    {
+        await using (var connection = await OpenAsync())
+        {
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO virtual_clock_skew (service, skew_ticks) VALUES (@service, @ticks)
+                ON CONFLICT (service) DO UPDATE SET skew_ticks = excluded.skew_ticks
+                """, connection);
+            command.Parameters.AddWithValue("service", service);
+            command.Parameters.AddWithValue("ticks", skew.BclCompatibleTicks);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await Task.Delay(FollowDelay);
+    }
+
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(await application.ConnectionStringAsync("birthday"));

@@ -28,18 +28,35 @@ public sealed class MessageSender(
 {
     public static readonly ActivitySource ActivitySource = new("Birthday.Worker");
 
-    // Pending is accepted too: after a lapsed lease the scheduler may have put the row back while its old queue message
-    // was still on its way. next_attempt_at keeps a durable retry from being taken early; due_at keeps anything from being early.
+    // The scheduler's claim decides that a row is due (by its clock; see docs/design.md, "Whose clock"): an Enqueued row
+    // is taken even if this worker's clock still reads a little before due_at, up to the allowed skew, because dropping
+    // it would leave it Enqueued until its lease lapsed — minutes late for milliseconds of disagreement. Pending is
+    // accepted too: after a lapsed lease the scheduler may have put the row back while its old queue message was still
+    // on its way; next_attempt_at, by this worker's clock, keeps a durable retry from being taken early.
     private const string TakeSql = """
         UPDATE messages m
         SET status = 'Sending', lease_until = @lease_until, updated_at = @now
         FROM users u
         WHERE m.id = ANY(@ids) AND u.id = m.user_id
           AND (m.status = 'Enqueued' OR (m.status = 'Pending' AND m.next_attempt_at <= @now))
-          AND m.due_at <= @now
+          AND m.due_at <= @now + @max_skew
         RETURNING m.kind, m.local_date, m.due_at, m.email, m.text, m.idempotency_key, m.attempts,
                   u.id, u.first_name, u.last_name, u.email, u.time_zone, u.birthday_date, u.anniversary_date, u.deleted_at,
                   m.id, m.trace_parent, m.lease_until
+        """;
+
+    // The queue message can arrive before the claim that published it has committed (the scheduler commits after the
+    // broker's confirms). The take's WHERE would then judge the row as its last committed version, Pending, and skip it
+    // without waiting — silently, until its lease lapsed. Locking the rows first (in id order, so two takes of the same
+    // rows never deadlock) waits for that commit; the take, run in the same round trip but as a statement of its own,
+    // then sees the claim.
+    private const string LockSql = """
+        SELECT count(*) FROM (SELECT 1 FROM messages WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE) AS locked
+        """;
+
+    // Rows of a queue message that were claimed but that this worker's clock says are not due even with the allowed skew.
+    private const string HeldByClockSql = """
+        SELECT count(*), max(due_at) FROM messages WHERE id = ANY(@ids) AND status = 'Enqueued' AND due_at > @now + @max_skew
         """;
 
     // One statement for every outcome of a queue message. Locking the users (in id order, so two workers never wait on
@@ -89,11 +106,26 @@ public sealed class MessageSender(
         var now = clock.GetCurrentInstant();
         var attempts = await WithConnectionAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(TakeSql, connection);
-            command.Parameters.AddWithValue("ids", messageIds.ToArray());
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("lease_until", now + Duration.FromTimeSpan(delivery.Value.SendingLease));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var ids = messageIds.ToArray();
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(LockSql) { Parameters = { new("ids", ids) } },
+                    new NpgsqlBatchCommand(TakeSql)
+                    {
+                        Parameters =
+                        {
+                            new("ids", ids),
+                            new("now", now),
+                            new("lease_until", now + Duration.FromTimeSpan(delivery.Value.SendingLease)),
+                            new("max_skew", delivery.Value.MaxClockSkew),
+                        },
+                    },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken); // past the lock's row count
             var taken = new List<DeliveryAttempt>();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -117,7 +149,37 @@ public sealed class MessageSender(
         });
 
         metrics.Skipped(messageIds.Count - attempts.Count);
+        if (attempts.Count < messageIds.Count)
+        {
+            await WarnOfHeldRowsAsync(messageIds, now, cancellationToken);
+        }
+
         return attempts;
+    }
+
+    /// <summary>
+    /// Rows skipped because this worker's clock runs too far behind the scheduler's wait for their lease to lapse and be
+    /// claimed again: late, so never silent. (Rows already done, cancelled or held by another worker are skipped quietly.)
+    /// </summary>
+    private async Task WarnOfHeldRowsAsync(IReadOnlyList<Guid> messageIds, Instant now, CancellationToken cancellationToken)
+    {
+        var (held, latestDueAt) = await WithConnectionAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(HeldByClockSql, connection);
+            command.Parameters.AddWithValue("ids", messageIds.ToArray());
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("max_skew", delivery.Value.MaxClockSkew);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? (Instant?)null : reader.GetFieldValue<Instant>(1));
+        });
+        if (held > 0)
+        {
+            logger.LogError(
+                "{Count} claimed messages are due up to {DueAt}, more than Delivery:MaxClockSkew ({MaxClockSkew}) after this worker's clock ({Now}): " +
+                "its clock runs behind the scheduler's. They are sent once their lease lapses and they are claimed again.",
+                held, latestDueAt, delivery.Value.MaxClockSkew, now);
+        }
     }
 
     /// <summary>Sends one taken row, in the trace of the request that scheduled it; nothing is written yet.</summary>
@@ -129,7 +191,11 @@ public sealed class MessageSender(
         using var activity = ActivitySource.StartActivity(ActivityKind.Consumer, scheduledIn,
             links: queueMessage is { } received ? [new ActivityLink(received)] : null, name: "deliver message");
         activity?.SetTag("birthday.message_id", attempt.MessageId);
+        activity?.SetTag("birthday.user_id", attempt.User.Id);
         activity?.SetTag("birthday.kind", attempt.Kind);
+        // Every line logged while sending (the email client's retries included) names the message and the user, so the
+        // dashboard's structured logs can be filtered on either.
+        using var logScope = logger.BeginScope(new KeyValuePair<string, object>[] { new("MessageId", attempt.MessageId), new("UserId", attempt.User.Id) });
 
         if (!attempt.User.IsActive)
         {
