@@ -14,6 +14,10 @@ internal sealed class ComposeFileWriter
 {
     public const string DashboardService = "dashboard";
     private const string DashboardImage = "mcr.microsoft.com/dotnet/aspire-dashboard:13.6";
+
+    /// <summary>The host addresses the public door publishes on, a variable each: the standard ports unless the env file says otherwise.</summary>
+    private const string HttpPublishVariable = "GATEWAY_HTTP_PUBLISH";
+    private const string HttpsPublishVariable = "GATEWAY_HTTPS_PUBLISH";
     private const string DashboardOtlpKey = "DASHBOARD_OTLP_API_KEY";
     private const string DashboardBrowserToken = "DASHBOARD_BROWSER_TOKEN";
 
@@ -26,6 +30,9 @@ internal sealed class ComposeFileWriter
     /// </summary>
     private static readonly string ProjectHealthCommand =
         $"exec 3<>/dev/tcp/127.0.0.1/{ManifestExpressions.ProjectPort("http")} && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '";
+
+    /// <summary>Every server image the file names, by the variable that may replace it (image defaults in the env example).</summary>
+    private readonly SortedDictionary<string, string> _imageVariables = new(StringComparer.Ordinal);
 
     private readonly JsonObject _resources;
     private readonly DistributedApplicationModel _model;
@@ -101,6 +108,17 @@ internal sealed class ComposeFileWriter
             .AppendLine("# The dashboard: the token to open it in a browser, and the key every service sends its telemetry with.")
             .AppendLine(CultureInfo.InvariantCulture, $"{DashboardBrowserToken}=change-me")
             .AppendLine(CultureInfo.InvariantCulture, $"{DashboardOtlpKey}=change-me");
+
+        text.AppendLine()
+            .AppendLine("# Optional. Where the gateway publishes HTTP and HTTPS on the host ([address:]port; default: ports 80 and 443 on every address).")
+            .AppendLine(CultureInfo.InvariantCulture, $"# {HttpPublishVariable}=80")
+            .AppendLine(CultureInfo.InvariantCulture, $"# {HttpsPublishVariable}=443")
+            .AppendLine("# Optional. The server images, for a mirror or a pinned digest (default: the official images below).");
+        foreach (var (variable, image) in _imageVariables)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"# {variable}={image}");
+        }
+
         return text.ToString();
     }
 
@@ -114,7 +132,7 @@ internal sealed class ComposeFileWriter
 
         var service = new Dictionary<string, object>(StringComparer.Ordinal)
         {
-            ["image"] = (string)resource["image"]!,
+            ["image"] = ImageReference((string)resource["image"]!),
             // Cluster peers (RabbitMQ nodes) address each other by host name, which must be the service's name.
             ["hostname"] = name,
         };
@@ -171,7 +189,8 @@ internal sealed class ComposeFileWriter
             }
 
             var scheme = (string?)binding["scheme"] ?? bindingName;
-            ports.Add($"{(scheme == "https" ? 443 : 80)}:{ManifestExpressions.ProjectPort(scheme)}");
+            var published = scheme == "https" ? $"${{{HttpsPublishVariable}:-443}}" : $"${{{HttpPublishVariable}:-80}}";
+            ports.Add($"{published}:{ManifestExpressions.ProjectPort(scheme)}");
             if (scheme == "https")
             {
                 var secret = $"{name}-certificate";
@@ -233,9 +252,26 @@ internal sealed class ComposeFileWriter
         return service;
     }
 
-    private static Dictionary<string, object> Dashboard() => new(StringComparer.Ordinal)
+    /// <summary>
+    /// An official server image, named through a variable that defaults to it (<c>${POSTGRES_IMAGE:-docker.io/library/postgres:18.3}</c>),
+    /// so a mirror, a pinned digest or a local stand-in can replace it from the env file without touching this file.
+    /// </summary>
+    private string ImageReference(string image)
     {
-        ["image"] = DashboardImage,
+        var repository = image.Split('/')[^1].Split(['@', ':'])[0];
+        var variable = $"{ManifestExpressions.VariableName(repository)}_IMAGE";
+        if (_imageVariables.TryGetValue(variable, out var known) && known != image)
+        {
+            throw new InvalidOperationException($"Two images would share the variable {variable}: {known} and {image}.");
+        }
+
+        _imageVariables[variable] = image;
+        return $"${{{variable}:-{image}}}";
+    }
+
+    private Dictionary<string, object> Dashboard() => new(StringComparer.Ordinal)
+    {
+        ["image"] = ImageReference(DashboardImage),
         ["environment"] = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
             ["DASHBOARD__FRONTEND__AUTHMODE"] = "BrowserToken",
@@ -272,7 +308,8 @@ internal sealed class ComposeFileWriter
         # Birthday in production: written by the AppHost from the same model as aspire-manifest.json. Do not edit by hand;
         # change the AppHost and export again:
         #   dotnet run --project Birthday.AppHost -- --operation publish --step publish-compose --output-path ..
-        # Only the gateway publishes ports (80, 443). Every secret comes from the env file (deploy/.env.prod.example).
+        # Only the gateway publishes ports (80, 443). Every secret comes from the env file (deploy/.env.prod.example), and
+        # so may the server images (*_IMAGE, default: the official ones) and the gateway's host addresses (GATEWAY_*_PUBLISH).
         # The servers' images drop root themselves (gosu); the .NET services run as the image's non-root user.
         # Nothing waits for the dashboard (the services' telemetry export retries), so it has no health check.
 

@@ -80,7 +80,8 @@ public sealed class ExportTests(FreshExport export) : IClassFixture<FreshExport>
 
         var publishing = services.Where(service => service.Definition.Children.ContainsKey("ports")).Select(service => service.Name);
         Assert.Equal(["gateway"], publishing);
-        Assert.Equal(["80:8080", "443:8443"], Sequence(services.Single(service => service.Name == "gateway").Definition, "ports"));
+        // The standard ports on every address unless the env file names others (compose-up.sh: 127.0.0.1 only).
+        Assert.Equal(["${GATEWAY_HTTP_PUBLISH:-80}:8080", "${GATEWAY_HTTPS_PUBLISH:-443}:8443"], Sequence(services.Single(service => service.Name == "gateway").Definition, "ports"));
         Assert.DoesNotContain(services, service => service.Name.Contains("simulator", StringComparison.Ordinal));
         Assert.DoesNotContain("email-simulator", await File.ReadAllTextAsync(FreshExport.Committed(Manifest)), StringComparison.Ordinal);
     }
@@ -122,6 +123,39 @@ public sealed class ExportTests(FreshExport export) : IClassFixture<FreshExport>
                     Assert.True(value.ToString().Contains("${", StringComparison.Ordinal), $"{name}: {variable} holds a literal value");
                 }
             }
+        }
+    }
+
+    [Fact]
+    public async Task Server_images_are_variables_whose_defaults_are_the_official_images()
+    {
+        var images = Services(await ReadComposeAsync())
+            .Where(service => !service.Definition["image"].ToString().Contains("${REGISTRY", StringComparison.Ordinal))
+            .ToDictionary(service => service.Name, service => service.Definition["image"].ToString());
+
+        Assert.Equal("${POSTGRES_IMAGE:-docker.io/library/postgres:18.3}", images["postgres"]);
+        Assert.Equal(images["postgres"], images["postgres-replica"]);
+        Assert.All(["messaging-1", "messaging-2", "messaging-3"],
+            node => Assert.Equal("${RABBITMQ_IMAGE:-docker.io/library/rabbitmq:4.3-management}", images[node]));
+        Assert.Equal("${REDIS_IMAGE:-docker.io/library/redis:8.6}", images["cache"]);
+        Assert.Equal("${ASPIRE_DASHBOARD_IMAGE:-mcr.microsoft.com/dotnet/aspire-dashboard:13.6}", images["dashboard"]);
+
+        var example = await File.ReadAllTextAsync(FreshExport.Committed(EnvironmentExample));
+        Assert.All(["POSTGRES_IMAGE", "RABBITMQ_IMAGE", "REDIS_IMAGE", "ASPIRE_DASHBOARD_IMAGE"],
+            variable => Assert.Contains($"# {variable}=", example, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_rabbitmq_joiners_name_node_1_where_classic_peer_discovery_reads_it()
+    {
+        var services = Services(await ReadComposeAsync()).ToDictionary(service => service.Name, service => service.Definition);
+        foreach (var node in new[] { "messaging-2", "messaging-3" })
+        {
+            var arguments = ((YamlMappingNode)services[node]["environment"])["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"].ToString();
+            // rabbit.cluster_nodes is what rabbitmq.conf's cluster_formation.classic_config.nodes.N becomes.
+            Assert.Contains("-rabbit cluster_nodes {['rabbit@messaging-1'],disc}", arguments, StringComparison.Ordinal);
+            Assert.Contains("rabbit_peer_discovery_classic_config", arguments, StringComparison.Ordinal);
+            Assert.DoesNotContain("classic_config,[", arguments, StringComparison.Ordinal);
         }
     }
 

@@ -14,7 +14,8 @@ public static class ContainerInfrastructureExtensions
         var postgres = builder.AddPostgres("postgres", password: postgresPassword)
             .WithDataVolume("postgres-data")
             .AllowStreamingReplication()
-            .WithComposeService("pg_isready -U postgres -d postgres", cpus: "2", memory: "2g");
+            // Over TCP: the image's first-run initialisation serves the socket only, and must not count as ready.
+            .WithComposeService("pg_isready -h 127.0.0.1 -U postgres -d postgres", cpus: "2", memory: "2g");
         var database = postgres.AddDatabase(BirthdayInfrastructure.DatabaseName);
         var readDatabase = builder.AddPostgresStreamingReplica("postgres-replica", postgres, postgresPassword);
 

@@ -6,7 +6,8 @@ public static class PostgresReplicaContainerExtensions
 {
     /// <summary>
     /// A hot standby of <paramref name="primary"/>: on an empty volume it clones the primary with pg_basebackup (creating
-    /// its replication slot), then runs as a streaming replica. Returns the read connection string, <c>{name}</c>'s database.
+    /// its replication slot), as the postgres user (run as root, the clone would leave root-only parent folders of PGDATA
+    /// that the server, once the entrypoint drops to postgres, cannot enter), then runs as a streaming replica. Returns the read connection string, <c>{name}</c>'s database.
     /// </summary>
     /// <summary>
     /// The primary's side of replication: WAL for a standby, room for its slot, and a pg_hba line that lets it connect
@@ -31,8 +32,10 @@ public static class PostgresReplicaContainerExtensions
             set -e
             if [ ! -s "$PGDATA/PG_VERSION" ]; then
               until pg_isready -h "$PRIMARY_HOST" -p 5432 -U postgres; do sleep 1; done
-              pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U postgres -D "$PGDATA" -X stream -C -S birthday_replica -R
+              mkdir -p "$PGDATA"
+              chown postgres:postgres "$PGDATA"
               chmod 700 "$PGDATA"
+              gosu postgres pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U postgres -D "$PGDATA" -X stream -C -S birthday_replica -R
             fi
             exec docker-entrypoint.sh postgres -c hot_standby=on -c max_connections=500
             """;
@@ -46,13 +49,14 @@ public static class PostgresReplicaContainerExtensions
             .WithEnvironment("PRIMARY_HOST", primary.Resource.Name)
             .WithEnvironment("PGPASSWORD", password)
             .WithEnvironment("POSTGRES_PASSWORD", password)
-            .WithEnvironment("PGDATA", "/var/lib/postgresql/data")
-            .WithVolume($"{name}-data", "/var/lib/postgresql/data")
+            // The image's own layout, like the primary's: one volume at /var/lib/postgresql, PGDATA the image's default
+            // below it (18+: /var/lib/postgresql/18/docker). A volume at …/data is what 18+ images refuse as unused.
+            .WithVolume($"{name}-data", "/var/lib/postgresql")
             .WithEndpoint(targetPort: 5432, name: "tcp", scheme: "tcp")
             .WithParentRelationship(primary)
             .WaitFor(primary)
             .WithComposeService(
-                "pg_isready -U postgres -d postgres && psql -U postgres -d postgres -tAc 'SELECT pg_is_in_recovery()' | grep -q t",
+                "pg_isready -h 127.0.0.1 -U postgres -d postgres && psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT pg_is_in_recovery()' | grep -q t",
                 cpus: "2", memory: "2g");
 
         var endpoint = replica.GetEndpoint("tcp");

@@ -27,8 +27,11 @@ public static class RabbitMQContainerClusterExtensions
                 .WithEnvironment("RABBITMQ_ERLANG_COOKIE", cookie);
             if (index > 1)
             {
+                // Classic peer discovery reads its nodes from the application setting rabbit.cluster_nodes (what
+                // rabbitmq.conf's cluster_formation.classic_config.nodes.N becomes), not from inside cluster_formation.
+                // All nodes start together: the joiners keep looking for node 1 (up to 120 × 1 s) instead of booting alone.
                 node.WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
-                    $"-rabbit cluster_formation [{{peer_discovery_backend,rabbit_peer_discovery_classic_config}},{{classic_config,[{{nodes,['rabbit@{name}-1']}}]}}]");
+                    $"-rabbit cluster_nodes {{['rabbit@{name}-1'],disc}} -rabbit cluster_formation [{{peer_discovery_backend,rabbit_peer_discovery_classic_config}},{{discovery_retry_limit,120}},{{discovery_retry_interval,1000}}]");
             }
 
             return node;

@@ -16,6 +16,8 @@ public static class RedisContainerExtensions
                 throw new InvalidOperationException("The Redis container's command line has no 'redis-server …' argument to extend.");
             }
 
-            context.Args[index] = $"{context.Args[index]} --appendonly yes --appendfsync everysec --maxmemory {maxMemory} --maxmemory-policy allkeys-lru";
+            // Through the image's own entrypoint, which hands /data to the redis user and drops root; started straight
+            // from /bin/sh, redis-server would run as root.
+            context.Args[index] = $"exec docker-entrypoint.sh {context.Args[index]} --appendonly yes --appendfsync everysec --maxmemory {maxMemory} --maxmemory-policy allkeys-lru";
         });
 }
