@@ -78,10 +78,8 @@ public static class SteadyDeliveryBenchmark
     /// <summary>Sets every worker's clock apart from the shared virtual time (virtual_clock_skew, as the tests do).</summary>
     private static async Task SkewWorkersAsync(NpgsqlDataSource database, Duration skew)
     {
-        await using var command = database.CreateCommand("""
-            INSERT INTO virtual_clock_skew (service, skew_ticks) VALUES ('worker', @ticks)
-            ON CONFLICT (service) DO UPDATE SET skew_ticks = excluded.skew_ticks
-            """);
+        await using var command = database.CreateCommand(Core.Time.VirtualClockFollower.SetSkewSql);
+        command.Parameters.AddWithValue("service", "worker");
         command.Parameters.AddWithValue("ticks", skew.BclCompatibleTicks);
         await command.ExecuteNonQueryAsync();
     }

@@ -31,6 +31,12 @@ public sealed class VirtualClockFollower(
         CREATE TABLE IF NOT EXISTS virtual_clock_skew (service text PRIMARY KEY, skew_ticks bigint NOT NULL);
         """;
 
+    /// <summary>Sets one service's skew (<c>@service</c>, <c>@ticks</c>); zero puts its clock back with the others. Tests and benchmarks only.</summary>
+    public const string SetSkewSql = """
+        INSERT INTO virtual_clock_skew (service, skew_ticks) VALUES (@service, @ticks)
+        ON CONFLICT (service) DO UPDATE SET skew_ticks = excluded.skew_ticks
+        """;
+
     private const string ReadSql = """
         SELECT offset_ticks, COALESCE((SELECT skew_ticks FROM virtual_clock_skew WHERE service = @service), 0)
         FROM virtual_clock WHERE id = 1

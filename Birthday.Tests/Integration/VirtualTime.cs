@@ -12,13 +12,7 @@ internal sealed class VirtualTime(BirthdayApplication application)
     /// <summary>How long a service takes at most to notice a moved clock.</summary>
     public static readonly TimeSpan FollowDelay = TimeSpan.FromMilliseconds(600);
 
-    public async Task<Instant> NowAsync()
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT offset_ticks FROM virtual_clock WHERE id = 1", connection);
-        var ticks = (long)(await command.ExecuteScalarAsync())!;
-        return SystemClock.Instance.GetCurrentInstant() + Duration.FromTicks(ticks);
-    }
+    public async Task<Instant> NowAsync() => SystemClock.Instance.GetCurrentInstant() + await OffsetAsync();
 
     /// <summary>Moves the whole application to <paramref name="target"/> (if it is not already past it) and waits until every service follows.</summary>
     public async Task AdvanceToAsync(Instant target)
@@ -50,10 +44,7 @@ internal sealed class VirtualTime(BirthdayApplication application)
     {
         await using (var connection = await OpenAsync())
         {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO virtual_clock_skew (service, skew_ticks) VALUES (@service, @ticks)
-                ON CONFLICT (service) DO UPDATE SET skew_ticks = excluded.skew_ticks
-                """, connection);
+            await using var command = new NpgsqlCommand(Core.Time.VirtualClockFollower.SetSkewSql, connection);
             command.Parameters.AddWithValue("service", service);
             command.Parameters.AddWithValue("ticks", skew.BclCompatibleTicks);
             await command.ExecuteNonQueryAsync();
