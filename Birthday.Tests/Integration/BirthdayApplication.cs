@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -166,7 +167,10 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         }
     }
 
-    /// <summary>Starts every instance of a resource again and waits until all are healthy.</summary>
+    /// <summary>
+    /// Starts every instance of a resource again and waits until all are healthy and the gateway routes to every api
+    /// instance again, so the tests after this one find the application as it should be.
+    /// </summary>
     public async Task StartResourceAsync(string name, CancellationToken cancellationToken)
     {
         var resource = Model.Resources.Single(r => r.Name == name);
@@ -176,6 +180,26 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         {
             await Task.Delay(100, cancellationToken);
         }
+
+        await WaitUntilTheGatewayIsHealthyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Aspire's health checks see a restarted api instance before the gateway's own active probe (every 2 s) has
+    /// counted it back in; until then the gateway reports Degraded.
+    /// </summary>
+    private async Task WaitUntilTheGatewayIsHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var gateway = CreateGatewayClient();
+        var last = "";
+        await Eventually.HoldsAsync(async () =>
+            {
+                using var response = await gateway.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
+                last = await response.Content.ReadAsStringAsync(cancellationToken);
+                return response.IsSuccessStatusCode
+                    && JsonDocument.Parse(last).RootElement.GetProperty("status").GetString() == "Healthy";
+            },
+            TimeSpan.FromSeconds(20), () => $"the gateway is not healthy 20 s after a restart: {last}");
     }
 
     /// <summary>The process id of each running instance of a resource, as Aspire reports it (for a project: its <c>dotnet run</c>).</summary>
