@@ -4,7 +4,7 @@ using System.Net;
 namespace Birthday.Benchmarks;
 
 /// <summary>Figures of one load run: throughput and latency percentiles of the requests that completed after the warm-up.</summary>
-public sealed record LoadResult(long Requests, long Errors, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, double MaxMs);
+public sealed record LoadResult(long Requests, long Errors, double RequestsPerSecond, double P50Ms, double P90Ms, double P95Ms, double P99Ms, double MaxMs);
 
 /// <summary>
 /// A closed-loop load generator: a fixed number of connections, each sending its next request as soon as the last one
@@ -12,9 +12,15 @@ public sealed record LoadResult(long Requests, long Errors, double RequestsPerSe
 /// </summary>
 public static class LoadGenerator
 {
+    public static Task<LoadResult> RunAsync(
+        Uri baseAddress, int connections, TimeSpan duration, TimeSpan warmUp,
+        Func<HttpClient, long, CancellationToken, Task<HttpStatusCode>> send) =>
+        RunAsync(baseAddress, connections, duration, warmUp, _ => send);
+
+    /// <param name="connection">Makes each connection's sender, for loads where a connection keeps state of its own (the users it created).</param>
     public static async Task<LoadResult> RunAsync(
         Uri baseAddress, int connections, TimeSpan duration, TimeSpan warmUp,
-        Func<HttpClient, long, CancellationToken, Task<HttpStatusCode>> send)
+        Func<int, Func<HttpClient, long, CancellationToken, Task<HttpStatusCode>>> connection)
     {
         if (!IPAddress.IsLoopback(IPAddress.Parse(baseAddress.Host == "localhost" ? "127.0.0.1" : baseAddress.Host)))
         {
@@ -31,6 +37,7 @@ public static class LoadGenerator
 
         var loops = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
         {
+            var send = connection(c);
             var latencies = counted[c] = new List<double>(100_000);
             while (!stop.IsCancellationRequested)
             {
@@ -65,6 +72,6 @@ public static class LoadGenerator
 
         var all = counted.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)];
-        return new LoadResult(all.Length, errors, all.Length / duration.TotalSeconds, Percentile(0.50), Percentile(0.90), Percentile(0.99), all.Length == 0 ? double.NaN : all[^1]);
+        return new LoadResult(all.Length, errors, all.Length / duration.TotalSeconds, Percentile(0.50), Percentile(0.90), Percentile(0.95), Percentile(0.99), all.Length == 0 ? double.NaN : all[^1]);
     }
 }

@@ -27,6 +27,11 @@ return command switch
         TimeSpan.FromSeconds(int.Parse(Option("seconds", "180"), CultureInfo.InvariantCulture)),
         int.Parse(Option("worker-skew-ms", "0"), CultureInfo.InvariantCulture),
         output),
+    "crud" => await CrudBenchmark.RunAsync(
+        [.. Option("connections", "10,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
+        TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture)),
+        Option("gateway", "") is { Length: > 0 } gateway ? new Uri(gateway) : null,
+        output),
     "faults" => await FaultsBenchmark.RunAsync(
         int.Parse(Option("messages", "5000"), CultureInfo.InvariantCulture),
         Option("rows", string.Join(',', FaultsBenchmark.AllRows)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -40,6 +45,7 @@ static int Usage()
         usage: bench.sh delivery [--messages 100000] [--error-rate 0.1]
                bench.sh users [--users 1000000] [--connections 64] [--seconds 20]
                bench.sh steady [--per-second 10] [--seconds 180] [--worker-skew-ms -500]
+               bench.sh crud [--connections 10,64] [--seconds 20] [--gateway http://127.0.0.1:5100 (an app run.sh started)]
                bench.sh faults [--messages 5000] [--rows worker,scheduler,postgres,replica,redis,rabbitmq,restart]
         """);
     return 2;
