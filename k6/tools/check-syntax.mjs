@@ -1,8 +1,8 @@
-// Parses every script k6 runs at the language level k6 0.48 takes, so syntax that an old k6 cannot compile fails
-// here rather than at `k6 run`. k6 0.48 compiles every ES module with Babel 6, whose parser knows ES2017
-// and nothing later: `a?.b` and `a ?? b` are a SyntaxError there ("Unexpected token"), and the type check does not
-// notice, since TypeScript takes any modern syntax. ES2018 and ES2019 syntax (object spread, `catch {}` without a
-// binding) is refused too: it reached Babel's parser as plugins or in Babel 7, so the scripts do not rely on it.
+// Parses every script k6 runs at the language level k6 0.48 takes, so syntax that an old k6 cannot compile fails here
+// rather than at `k6 run`. k6 0.48 compiles every ES module with Babel 6, whose parser knows ES2017 and nothing later:
+// `a?.b` and `a ?? b` are a SyntaxError there ("Unexpected token"), and the type check does not notice, since
+// TypeScript takes any modern syntax. ES2018 and ES2019 syntax (object spread, `catch {}` without a binding) is refused
+// too: it reached Babel's parser as plugins or in Babel 7, so the scripts do not rely on it.
 //
 // Usage: node k6/tools/check-syntax.mjs            (from anywhere; checks k6/*.js and k6/lib/**/*.js)
 import { parse } from 'acorn';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const ECMA_VERSION = 2017;
 const k6Dir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// Node code with its own runtime, not run by k6.
+// Not run by k6: Node tooling (the report generator, this check), run output, fixtures and type declarations.
 const NOT_K6 = new Set(['node_modules', 'report-generator', 'results', 'samples', 'tools', 'types']);
 
 /** @returns {{ message: string, line: number } | undefined} the parse error, or undefined when the source is accepted */
