@@ -17,9 +17,10 @@ public static class DirectEndpointExtensions
 
     /// <summary>
     /// The launch profile's "http" endpoint served by the project itself while running, without DCP's proxy: every request
-    /// through the proxy costs a hop and the proxy's CPU (a third of the gateway's throughput on two cores; a tenth of the
-    /// delivery benchmark's time for the vendor's stand-in). It keeps the profile's port for a developer's run; where
-    /// Aspire randomises ports (tests, benchmarks) it takes a free one, so several runs live side by side.
+    /// through the proxy costs a hop and the proxy's CPU, which on a few shared cores shows in the gateway's throughput and
+    /// in how fast a burst reaches the vendor's stand-in (docs/benchmarks.md). It keeps the profile's port for a
+    /// developer's run; where Aspire randomises ports (tests, benchmarks) it takes a free one, so several runs live side
+    /// by side.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithDirectLaunchProfileEndpoint(this IResourceBuilder<ProjectResource> project)
     {

@@ -44,8 +44,8 @@ builder.AddProject<Projects.Birthday_Worker>("worker")
     .WithBirthdaySettings()
     .WithHttpHealthCheck("/health");
 
-// The only public door (nginx's place in the old system): the users API, balanced over every api instance. It starts
-// with them and is healthy once one of them is.
+// The only public door: the users API, balanced over every api instance. It starts with them and is healthy once one
+// of them is.
 builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithClusterDestinations("api", api)
     .WithForwardedSettings("Gateway")

@@ -7,7 +7,7 @@ public static class ProjectInstancesExtensions
     /// <summary>
     /// A project run as <paramref name="count"/> named instances (<c>api-1</c>, <c>api-2</c>, …), each with its own
     /// address, rather than as replicas behind one DCP proxy: the gateway sees every instance, balances by least
-    /// requests and takes a failing one out of rotation itself, as nginx did in front of api-1..3.
+    /// requests and takes a failing one out of rotation itself, as a load balancer in front of separate machines would.
     /// </summary>
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddProjectInstances<TProject>(
         this IDistributedApplicationBuilder builder, string name, int count,

@@ -37,7 +37,7 @@ public sealed class GatewayOptions
 [OptionsValidator]
 public sealed partial class GatewayOptionsValidator : IValidateOptions<GatewayOptions>;
 
-/// <summary>Per-client-IP limits, in the spirit of the old nginx zones: everything, API reads, and writes.</summary>
+/// <summary>Per-client-IP limits in three zones: everything, API reads, and writes.</summary>
 public sealed class RateLimitOptions
 {
     /// <summary>For load tests only: one load generator does the work of thousands of clients.</summary>

@@ -15,7 +15,7 @@ import { numberSetting, profile, runInfo, summaryTrendStats } from './lib/config
 import { requireGateway } from './lib/preflight.js';
 import { summaryOutputs } from './lib/summary.js';
 import { createUser, createdId, deleteUser, getUser, randomUser, updateUser, pick } from './lib/users.js';
-import { jsonBody } from './lib/requests.js';
+import { jsonField } from './lib/requests.js';
 
 const STAGES = {
   ci: [
@@ -115,7 +115,7 @@ function read() {
   noteRateLimit(res);
   const ok = check(res, {
     'read: 200 OK': (r) => r.status === 200,
-    'read: the same user': (r) => jsonBody(r)?.id === id,
+    'read: the same user': (r) => jsonField(r, 'id') === id,
   });
   errors.add(!ok);
 }
@@ -128,7 +128,7 @@ function update() {
   noteRateLimit(res);
   const ok = check(res, {
     'update: 200 OK': (r) => r.status === 200,
-    'update: the change is in the answer': (r) => jsonBody(r)?.firstName === firstName,
+    'update: the change is in the answer': (r) => jsonField(r, 'firstName') === firstName,
   });
   errors.add(!ok);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Checks the k6 load-test suite without running k6 (which needs the whole app): the scripts type-check against the k6
-# API, the report generator turns the sample summaries into a report, and that report renders in headless Chromium
-# with every chart drawn and no network. Installs Chromium (Debian's package) when missing and allowed.
+# Checks the k6 load-test suite without running k6 (which needs the whole app): the scripts parse at the language
+# level of the oldest k6 supported (0.48: ES2017, so no `?.` or `??`), they type-check against the k6 API, the report
+# generator turns the sample summaries into a report, and that report renders in headless Chromium with every chart
+# drawn and no network. Installs Chromium (Debian's package) when missing and allowed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,9 @@ export CHROMIUM_PATH
 step "npm ci in k6 and k6/report-generator"
 npm ci --prefix k6 --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null
 npm ci --prefix k6/report-generator --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null
+
+step "parsing the k6 scripts as k6 0.48 would (acorn, ES2017 modules; a known-bad snippet must fail first)"
+node k6/tools/check-syntax.mjs
 
 step "type-checking the k6 scripts (tsc -p k6)"
 k6/node_modules/.bin/tsc -p k6

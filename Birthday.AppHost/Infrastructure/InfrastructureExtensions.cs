@@ -23,9 +23,9 @@ public static class InfrastructureExtensions
 
     /// <summary>
     /// The default replica count of a CPU-bound service: <paramref name="count"/> in the exported files (one per machine
-    /// or container there), but while running here no more than this machine has cores, and at least two. On two shared
-    /// cores a third worker costs more CPU than it adds: 100,000 sends took 59.6–61.9 s with three workers and 45–58 s
-    /// with two (docs/benchmarks.md).
+    /// or container there), but while running here no more than this machine has cores, and at least two. More workers
+    /// than cores cost more CPU than they add: each process wakes more often for less work, so on two shared cores two
+    /// workers deliver a burst sooner than three (docs/benchmarks.md, Delivery).
     /// </summary>
     public static int CpuBoundReplicas(this IDistributedApplicationBuilder builder, int count) =>
         builder.ExecutionContext.IsRunMode ? Math.Clamp(Environment.ProcessorCount, Math.Min(2, count), count) : count;

@@ -17,9 +17,8 @@ public sealed class WorkerOptions
     /// <summary>
     /// Queue messages (each a few rows) a worker holds at once. A message is acked when its last row is recorded, so one
     /// row waiting out a vendor error holds the whole message: many in hand keep the sends busy meanwhile. With 10 % of
-    /// sends failing nearly every message waits a second or so for a quick retry, so what is in hand sets the pace:
-    /// 100,000 such sends took 161 s with 16 in hand in each of two workers, and with 0 % failures 4 to 32 made no
-    /// clear difference (docs/benchmarks.md).
+    /// sends failing nearly every message waits a second or so for a quick retry, so what is in hand sets the pace; with
+    /// no failures it makes little difference (docs/benchmarks.md, Delivery).
     /// </summary>
     [Range(1, 1000)]
     public int Prefetch { get; set; } = 32;

@@ -48,6 +48,18 @@ export function jsonBody(res) {
 }
 
 /**
+ * One field of the parsed JSON body, or undefined when the body is not a JSON object. (`jsonBody(res)?.id` says the
+ * same, but k6 0.48 cannot compile optional chaining.)
+ * @param {import('k6/http').RefinedResponse<any>} res
+ * @param {string} name
+ * @returns {any}
+ */
+export function jsonField(res, name) {
+  const body = jsonBody(res);
+  return body !== null && typeof body === 'object' ? body[name] : undefined;
+}
+
+/**
  * One line saying what came back, for error messages: status, transport error, start of the body.
  * @param {import('k6/http').RefinedResponse<any>} res
  * @returns {string}

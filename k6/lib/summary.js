@@ -4,7 +4,7 @@
 import { resultsDir } from './config.js';
 
 /**
- * The data k6 hands to handleSummary (k6 >= 0.49).
+ * The data k6 hands to handleSummary (k6 0.48 and later).
  * @typedef {{ type: 'counter' | 'gauge' | 'rate' | 'trend', contains: 'default' | 'time' | 'data',
  *   values: Record<string, number>, thresholds?: Record<string, { ok: boolean }> }} SummaryMetric
  * @typedef {{ name: string, path: string, id: string, passes: number, fails: number }} SummaryCheck
