@@ -19,6 +19,8 @@
 #
 # Figures (build times, time to healthy, memory) are printed at the end and written to .state/compose/run/figures.json.
 # COMPOSE_CHECK_REUSE_IMAGES=1 with DOCKER_HOST pointing at a running engine that holds the images skips the builds.
+# COMPOSE_CHECK_DOWN_UP_ROUNDS=N repeats the down/up step N times (default 1); each round's states and logs stay in
+# .state/compose/run/down-up-N/. Run it under the machine's build lock: flock /tmp/birthday-build.lock ./scripts/compose-up.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -28,7 +30,7 @@ KEEP=""
 for argument in "$@"; do
   case "$argument" in
     --keep) KEEP=yes ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "error: unknown argument '$argument' (use --keep or --help)" >&2; exit 2 ;;
   esac
 done
@@ -79,6 +81,10 @@ cleanup() {
     compose ps >&2 2>&1 || true
     compose logs --no-color --tail=40 > "$RUN_DIR/compose-failure.log" 2>&1 || true
     echo "(last 40 lines of every service: $RUN_DIR/compose-failure.log)" >&2
+    if declare -F collect_state >/dev/null; then
+      collect_state "$RUN_DIR/failure" || true
+      echo "(every container's state, health probes and whole log: $RUN_DIR/failure/)" >&2
+    fi
   fi
   if [ -f "$RUN_DIR/check.env" ] && "$DOCKER" info >/dev/null 2>&1; then
     timeout 120 docker-compose --project-name "$PROJECT" --project-directory "$REPO/deploy" -f "$COMPOSE_FILE" \
