@@ -254,6 +254,12 @@ collect_state() {
   done
 }
 
+# note_restarts DIR: names the containers of DIR/containers.txt that died and were restarted before they were healthy.
+note_restarts() {
+  awk '$4 != "restarts=0" { sub(/^\//, "", $1); print "  note: " $1 " " $4 " before it was healthy (its log: '"$1"'/" $1 ".log)" }' \
+    "$1/containers.txt"
+}
+
 # check_down_up ROUND ROUNDS A_ID A_EMAIL B_ID B_EMAIL: `down` and `up` again on the kept volumes, then the data and the
 # servers' state are checked again. COMPOSE_CHECK_DOWN_UP_ROUNDS repeats it (for a restart fault that shows rarely);
 # each round's container states and logs are kept in $RUN_DIR/down-up-N/.
@@ -278,7 +284,7 @@ check_down_up() {
   echo "$round $(elapsed "$t2")" >> "$RUN_DIR/healthy-again.txt"
   echo "  every service healthy again $(elapsed "$t2") s after 'up' on the kept volumes"
   collect_state "$dir/healthy"
-  awk '$4 != "restarts=0" { print "  note: " $1 " " $4 " before it was healthy" }' "$dir/healthy/containers.txt"
+  note_restarts "$dir/healthy"
   check_user_roundtrip "$a_id" "$a_email"
   check_user_roundtrip "$b_id" "$b_email"
   [ "$(psql_primary -c "SELECT count(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.email IN ('$a_email', '$b_email') AND m.status = 'Sent'")" = 3 ] \

@@ -257,6 +257,8 @@ source scripts/compose-check.sh
 wait_healthy 480
 FIGURES[healthy_s]=$(elapsed "$t")
 echo "Every service healthy $(printf '%s' "${FIGURES[healthy_s]}") s after 'up'"
+collect_state "$RUN_DIR/up"
+note_restarts "$RUN_DIR/up"
 memory_figures
 
 run_checks
