@@ -2,7 +2,7 @@
 # Brings the exported production Compose file (deploy/docker-compose.prod.yml) up in a real container engine on this
 # machine, checks the running stack end to end, and takes everything down again:
 #
-#   ./scripts/compose-up.sh            # as root, on Debian 12; about 10 minutes (see docs/deployment.md)
+#   ./scripts/compose-up.sh            # as root, on Debian 12; about 5 minutes (see docs/deployment.md)
 #   ./scripts/compose-up.sh --keep     # leave the stack running at the end, for a look (then Ctrl+C stops it all)
 #
 # 1. installs docker.io, docker-compose and debootstrap from Debian (the package's daemon is never started) and starts a
