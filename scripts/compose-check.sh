@@ -232,14 +232,59 @@ run_checks() {
     || fail "the simulator counted other than 3 deliveries and no duplicate: $sent"
   pass "after restarting api-2 and messaging-2, next year's messages of both users are delivered once each (no duplicate deliveries)"
 
-  step "docker-compose down, then up again (volumes kept)"
-  compose down -t 10 > "$RUN_DIR/down.log" 2>&1 || fail "docker-compose down failed: $(cat "$RUN_DIR/down.log")"
-  local t2
+  local round rounds=${COMPOSE_CHECK_DOWN_UP_ROUNDS:-1}
+  for ((round = 1; round <= rounds; round++)); do
+    check_down_up "$round" "$rounds" "$a_id" "$a_email" "$b_id" "$b_email"
+  done
+  echo
+  echo "All $CHECKS_PASSED checks passed."
+}
+
+# What every container of the project is and was: state, exit code, restarts, health and its last probes, one line
+# each in DIR/containers.txt, and each container's whole log (every restart of it) in DIR/<container>.log.
+collect_state() {
+  local dir="$1" id name
+  mkdir -p "$dir"
+  : > "$dir/containers.txt"
+  for id in $("$DOCKER" ps -aq --filter "label=com.docker.compose.project=$PROJECT"); do
+    name=$("$DOCKER" inspect -f '{{.Name}}' "$id" | sed 's#^/##')
+    "$DOCKER" inspect -f '{{.Name}} status={{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}} started={{.State.StartedAt}} finished={{.State.FinishedAt}} health={{if .State.Health}}{{.State.Health.Status}} probes:{{range .State.Health.Log}} [{{.Start}} exit {{.ExitCode}}: {{printf "%.120q" .Output}}]{{end}}{{else}}none{{end}}' \
+      "$id" >> "$dir/containers.txt" 2>&1 || true
+    "$DOCKER" logs -t "$id" > "$dir/$name.log" 2>&1 || true
+  done
+}
+
+# note_restarts DIR: names the containers of DIR/containers.txt that died and were restarted before they were healthy.
+note_restarts() {
+  awk '$4 != "restarts=0" { sub(/^\//, "", $1); print "  note: " $1 " " $4 " before it was healthy (its log: '"$1"'/" $1 ".log)" }' \
+    "$1/containers.txt"
+}
+
+# check_down_up ROUND ROUNDS A_ID A_EMAIL B_ID B_EMAIL: `down` and `up` again on the kept volumes, then the data and the
+# servers' state are checked again. COMPOSE_CHECK_DOWN_UP_ROUNDS repeats it (for a restart fault that shows rarely);
+# each round's container states and logs are kept in $RUN_DIR/down-up-N/.
+check_down_up() {
+  local round="$1" rounds="$2" a_id="$3" a_email="$4" b_id="$5" b_email="$6" t2 dir="$RUN_DIR/down-up-$1"
+  step "docker-compose down, then up again (volumes kept; round $round of $rounds)"
+  mkdir -p "$dir"
+  # stop, then down: the same as down alone, but the exit codes say whether a server outlasted the stop timeout (137).
+  compose stop -t 10 > "$dir/stop.log" 2>&1 || fail "docker-compose stop failed: $(cat "$dir/stop.log")"
+  collect_state "$dir/stopped"
+  compose down -t 10 > "$dir/down.log" 2>&1 || fail "docker-compose down failed: $(cat "$dir/down.log")"
   t2=$(now)
-  compose up -d --no-build > "$RUN_DIR/up-again.log" 2>&1 || fail "docker-compose up (again) failed: $(cat "$RUN_DIR/up-again.log")"
-  wait_healthy 480
+  if ! compose up -d --no-build > "$dir/up.log" 2>&1; then
+    collect_state "$dir/failed"
+    fail "docker-compose up (again, round $round) failed: $(cat "$dir/up.log"); states and logs in $dir/failed"
+  fi
+  if ! wait_healthy 480; then
+    collect_state "$dir/failed"
+    fail "not healthy again after down and up (round $round); states and logs in $dir/failed"
+  fi
   FIGURES[healthy_again_s]=$(elapsed "$t2")
-  echo "  every service healthy again $(printf '%s' "${FIGURES[healthy_again_s]}") s after 'up' on the kept volumes"
+  echo "$round $(elapsed "$t2")" >> "$RUN_DIR/healthy-again.txt"
+  echo "  every service healthy again $(elapsed "$t2") s after 'up' on the kept volumes"
+  collect_state "$dir/healthy"
+  note_restarts "$dir/healthy"
   check_user_roundtrip "$a_id" "$a_email"
   check_user_roundtrip "$b_id" "$b_email"
   [ "$(psql_primary -c "SELECT count(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.email IN ('$a_email', '$b_email') AND m.status = 'Sent'")" = 3 ] \
@@ -252,6 +297,4 @@ run_checks() {
   pass "the documented pg_dump backup works ($(wc -c < "$RUN_DIR/birthday.dump") bytes)"
   check_replication "$b_email"
   check_cluster
-  echo
-  echo "All $CHECKS_PASSED checks passed."
 }

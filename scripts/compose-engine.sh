@@ -60,12 +60,18 @@ engine_start() {
   echo '{}' > "$ENGINE_EXEC_ROOT/daemon.json"
   # --iptables=false / --bridge=none: no host firewall rules and no docker0; user-defined networks (Compose's) still work.
   # --ip 127.0.0.1: a port published without an address binds to loopback only.
-  dockerd --config-file "$ENGINE_EXEC_ROOT/daemon.json" \
+  # The engine outlives every build step: it must not keep an inherited build lock (compose-images.sh) open.
+  local lock_fd
+  lock_fd=$(inherited_lock_fd)
+  (
+    [ -z "$lock_fd" ] || eval "exec $lock_fd>&-"
+    exec dockerd --config-file "$ENGINE_EXEC_ROOT/daemon.json" \
     --data-root "$ENGINE_DATA_ROOT" --exec-root "$ENGINE_EXEC_ROOT/exec" \
     --pidfile "$ENGINE_EXEC_ROOT/dockerd.pid" -H "unix://$ENGINE_EXEC_ROOT/docker.sock" \
     --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none --ip 127.0.0.1 \
     --storage-driver overlay2 --exec-opt native.cgroupdriver=cgroupfs \
-    > "$run_dir/dockerd.log" 2>&1 &
+    > "$run_dir/dockerd.log" 2>&1
+  ) &
   ENGINE_PID=$!
   ENGINE_OWN=yes
   export DOCKER_HOST="unix://$ENGINE_EXEC_ROOT/docker.sock"

@@ -52,12 +52,33 @@ base_image() {
   "$DOCKER" import - local/debian:bookworm < "$tarball" >/dev/null
 }
 
+# The descriptor of the machine's build lock this shell inherited, if any: run as
+# `flock /tmp/birthday-build.lock ./scripts/compose-up.sh`, the whole run holds the lock already, and a fresh open of
+# the file would wait for ever behind it.
+inherited_lock_fd() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    if [ "$(readlink "$fd" 2>/dev/null)" = "$BUILD_LOCK" ]; then
+      echo "${fd##*/}"
+      return 0
+    fi
+  done
+}
+
 # locked CATEGORY COMMAND...: runs COMMAND holding the machine's build lock (once for a whole stage, so other builds
 # get their turn between stages), adding the time it held the lock (not the time it waited for it: other builds share
 # the machine) to $RUN_DIR/held-CATEGORY.ms. -o: the command's own children (build servers) do not inherit the lock.
+# Under an inherited lock, the command simply runs (flock on that descriptor returns at once).
 locked() {
-  local category="$1"
+  local category="$1" fd
   shift
+  fd=$(inherited_lock_fd)
+  if [ -n "$fd" ]; then
+    flock "$fd"
+    bash -c 'started=$(date +%s%N); "${@:2}"; status=$?
+      echo $(( ($(date +%s%N) - started) / 1000000 )) >> "$1"; exit $status' locked "$RUN_DIR/held-$category.ms" "$@"
+    return
+  fi
   flock -o "$BUILD_LOCK" bash -c 'started=$(date +%s%N); "${@:2}"; status=$?
     echo $(( ($(date +%s%N) - started) / 1000000 )) >> "$1"; exit $status' locked "$RUN_DIR/held-$category.ms" "$@"
 }

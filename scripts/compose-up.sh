@@ -2,7 +2,7 @@
 # Brings the exported production Compose file (deploy/docker-compose.prod.yml) up in a real container engine on this
 # machine, checks the running stack end to end, and takes everything down again:
 #
-#   ./scripts/compose-up.sh            # as root, on Debian 12; about 10 minutes (see docs/deployment.md)
+#   ./scripts/compose-up.sh            # as root, on Debian 12; about 5 minutes (see docs/deployment.md)
 #   ./scripts/compose-up.sh --keep     # leave the stack running at the end, for a look (then Ctrl+C stops it all)
 #
 # 1. installs docker.io, docker-compose and debootstrap from Debian (the package's daemon is never started) and starts a
@@ -19,6 +19,8 @@
 #
 # Figures (build times, time to healthy, memory) are printed at the end and written to .state/compose/run/figures.json.
 # COMPOSE_CHECK_REUSE_IMAGES=1 with DOCKER_HOST pointing at a running engine that holds the images skips the builds.
+# COMPOSE_CHECK_DOWN_UP_ROUNDS=N repeats the down/up step N times (default 1); each round's states and logs stay in
+# .state/compose/run/down-up-N/. Run it under the machine's build lock: flock /tmp/birthday-build.lock ./scripts/compose-up.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -28,7 +30,7 @@ KEEP=""
 for argument in "$@"; do
   case "$argument" in
     --keep) KEEP=yes ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "error: unknown argument '$argument' (use --keep or --help)" >&2; exit 2 ;;
   esac
 done
@@ -79,6 +81,10 @@ cleanup() {
     compose ps >&2 2>&1 || true
     compose logs --no-color --tail=40 > "$RUN_DIR/compose-failure.log" 2>&1 || true
     echo "(last 40 lines of every service: $RUN_DIR/compose-failure.log)" >&2
+    if declare -F collect_state >/dev/null; then
+      collect_state "$RUN_DIR/failure" || true
+      echo "(every container's state, health probes and whole log: $RUN_DIR/failure/)" >&2
+    fi
   fi
   if [ -f "$RUN_DIR/check.env" ] && "$DOCKER" info >/dev/null 2>&1; then
     timeout 120 docker-compose --project-name "$PROJECT" --project-directory "$REPO/deploy" -f "$COMPOSE_FILE" \
@@ -251,6 +257,8 @@ source scripts/compose-check.sh
 wait_healthy 480
 FIGURES[healthy_s]=$(elapsed "$t")
 echo "Every service healthy $(printf '%s' "${FIGURES[healthy_s]}") s after 'up'"
+collect_state "$RUN_DIR/up"
+note_restarts "$RUN_DIR/up"
 memory_figures
 
 run_checks

@@ -146,7 +146,13 @@ internal sealed class ComposeFileWriter
             service["command"] = args.Select(arg => _expressions.Resolve((string)arg!)).ToList();
         }
 
-        service["environment"] = Environment(resource);
+        var environment = Environment(resource);
+        if (ModelResource(name) is PostgresServerResource { Databases.Count: > 0 } postgres)
+        {
+            environment["POSTGRES_DB"] = DatabaseToCreate(postgres);
+        }
+
+        service["environment"] = environment;
         var mounts = new List<string>();
         foreach (var volume in resource["volumes"]?.AsArray() ?? [])
         {
@@ -162,6 +168,18 @@ internal sealed class ComposeFileWriter
 
         return Finish(name, service, ["CMD-SHELL", ManifestExpressions.Escape(settings.HealthCommand)], settings.Cpus, settings.Memory);
     }
+
+    /// <summary>
+    /// While running, Aspire creates a server's databases itself; a Compose deployment has only the image to do it, which
+    /// creates <c>POSTGRES_DB</c> when it initialises an empty volume. Without it, the three api instances each ran
+    /// CREATE DATABASE on their first start (EF Core does, before its migration lock) and the two that lost crashed
+    /// with 42P04 and were restarted.
+    /// </summary>
+    private static string DatabaseToCreate(PostgresServerResource postgres) =>
+        postgres.Databases.Count == 1
+            ? postgres.Databases.Single().Value
+            : throw new InvalidOperationException(
+                $"Server '{postgres.Name}' has {postgres.Databases.Count} databases; its image creates one (POSTGRES_DB).");
 
     private Dictionary<string, object> ProjectService(string name, JsonObject resource, SortedDictionary<string, object> secrets)
     {

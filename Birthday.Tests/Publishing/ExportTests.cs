@@ -160,6 +160,17 @@ public sealed class ExportTests(FreshExport export) : IClassFixture<FreshExport>
     }
 
     [Fact]
+    public async Task The_postgres_primary_creates_the_database_so_the_api_instances_do_not_race_to()
+    {
+        var services = Services(await ReadComposeAsync()).ToDictionary(service => service.Name, service => service.Definition);
+        var primary = (YamlMappingNode)services["postgres"]["environment"];
+        Assert.Equal("birthday", primary["POSTGRES_DB"].ToString());
+        // The replica is a clone of the primary: it initialises nothing.
+        Assert.False(((YamlMappingNode)services["postgres-replica"]["environment"]).Children.ContainsKey("POSTGRES_DB"),
+            "postgres-replica must not set POSTGRES_DB");
+    }
+
+    [Fact]
     public async Task The_replicated_services_keep_their_replica_counts()
     {
         var services = Services(await ReadComposeAsync()).ToDictionary(service => service.Name, service => service.Definition);
