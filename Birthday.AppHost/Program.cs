@@ -14,9 +14,10 @@ var emailVendor = builder.AddEmailVendor();
 // The key for the api's /admin/v1 operations (re-drive, summary); generated once and kept in the user secrets.
 var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
-// api-1..N: the users API, each instance addressed by the gateway on its own. Every instance applies pending
-// migrations at start (under a database lock, so only one does the work).
-var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.ReplicaCount("api", 3), instance => instance
+// api-1..N: the users API, each instance addressed by the gateway on its own; three in the exported files, while running
+// here no more than the machine has cores. Every instance applies pending migrations at start (under a database lock,
+// so only one does the work).
+var api = builder.AddProjectInstances<Projects.Birthday_Api>("api", builder.ReplicaCount("api", builder.CpuBoundReplicas(3)), instance => instance
     .WithReference(infra.Database).WaitFor(infra.Database)
     .WithReference(infra.ReadReplica).WaitFor(infra.ReadReplica)
     .WithReference(infra.Messaging) // not waited for: only the admin dead-letter re-drive needs it

@@ -118,6 +118,12 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             $"Server processes the test run started are still running: {string.Join("; ", survivors)}");
     }
 
+    /// <summary>The users API's instances (api-1, api-2, …), in order: as many as this machine has cores, two at least.</summary>
+    public IReadOnlyList<string> ApiInstances =>
+        [.. Model.Resources.OfType<ProjectResource>().Select(r => r.Name)
+            .Where(name => name.StartsWith("api-", StringComparison.Ordinal) && name[4..].All(char.IsAsciiDigit))
+            .Order(StringComparer.Ordinal)];
+
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
 
     public async Task<string> ConnectionStringAsync(string resourceName) =>

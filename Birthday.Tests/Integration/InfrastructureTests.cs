@@ -34,13 +34,15 @@ public sealed class InfrastructureTests(BirthdayApplication application)
         [
             "postgres", "birthday", "postgres-replica", "birthday-replica",
             "messaging", "messaging-1", "messaging-2", "messaging-3", "cache",
-            "api-1", "api-2", "api-3", "scheduler", "worker", "gateway", "email-simulator",
+            "api-1", "api-2", "scheduler", "worker", "gateway", "email-simulator",
         ];
 
         Assert.All(expected, name => Assert.Contains(name, names));
         Assert.Equal(2, ReplicaCount("scheduler"));
-        // One worker per core while running (at least two, at most three); the exported files keep three (ExportTests).
+        // One worker and one api instance per core while running (at least two, at most three); the exported files keep
+        // three of each (ExportTests).
         Assert.Equal(Math.Clamp(Environment.ProcessorCount, 2, 3), ReplicaCount("worker"));
+        Assert.Equal(Math.Clamp(Environment.ProcessorCount, 2, 3), application.ApiInstances.Count);
     }
 
     [Fact]
