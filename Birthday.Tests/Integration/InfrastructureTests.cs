@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
 using Birthday.Core.Messaging;
 using Npgsql;
 using RabbitMQ.Client;
@@ -157,6 +158,42 @@ public sealed class InfrastructureTests(BirthdayApplication application)
         finally
         {
             await application.StartResourceAsync(stoppedNode, timeout.Token);
+        }
+    }
+
+    [Fact]
+    public async Task A_RabbitMQ_node_that_fails_its_boot_is_started_again()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        const string node = "messaging-3";
+        var before = application.ProcessIds(node).ToHashSet();
+        await application.StopResourceAsync(node, timeout.Token);
+        try
+        {
+            // Started, then killed before it could become healthy: what a boot that stops with incompatible_feature_flags
+            // looks like from outside (an exit with an error before the node ever answered).
+            var resource = application.Model.Resources.Single(r => r.Name == node);
+            await application.App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
+            int booting;
+            while ((booting = application.ProcessIds(node).FirstOrDefault(pid => !before.Contains(pid))) == 0)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+
+            using (var process = System.Diagnostics.Process.GetProcessById(booting))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await Eventually.HoldsAsync(() => Task.FromResult(application.IsHealthy(node)), TimeSpan.FromMinutes(2),
+                () => $"{node} was not started again after it failed its boot.\n{application.LogTail(node, 30)}");
+        }
+        finally
+        {
+            if (!application.IsHealthy(node))
+            {
+                await application.StartResourceAsync(node, timeout.Token);
+            }
         }
     }
 

@@ -66,6 +66,8 @@ public static class HostRabbitMQExtensions
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey, _ => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, cluster.Nodes), null, null));
 
+        builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<RabbitMQBootRetry>(
+            services, (IReadOnlyCollection<IResource>)[.. cluster.Nodes]));
         return clusterBuilder.WithHealthCheck(healthCheckKey).RunningWhenNodesStart();
     }
 
