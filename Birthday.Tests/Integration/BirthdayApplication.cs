@@ -202,8 +202,13 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             {
                 using var response = await gateway.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
                 last = await response.Content.ReadAsStringAsync(cancellationToken);
-                return response.IsSuccessStatusCode
-                    && JsonDocument.Parse(last).RootElement.GetProperty("status").GetString() == "Healthy";
+                if (!response.IsSuccessStatusCode)
+                {
+                    return false;
+                }
+
+                using var health = JsonDocument.Parse(last);
+                return health.RootElement.GetProperty("status").GetString() == "Healthy";
             },
             TimeSpan.FromSeconds(20), () => $"the gateway is not healthy 20 s after a restart: {last}");
     }
