@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by compose-up.sh. A container engine of the run's own: Debian's docker.io, docker-compose and debootstrap
+# Sourced by compose-up.sh, after prerequisites.sh. A container engine of the run's own: Debian's docker.io, docker-compose and debootstrap
 # (installed without starting the package's daemon), and a private dockerd with its own data root, exec root and socket,
 # stopped again (with its containerd, every container and network it holds) by engine_stop, by PID.
 #
@@ -10,34 +10,7 @@ DOCKER=/usr/bin/docker
 export DOCKER
 
 engine_install() {
-  local missing=() package
-  for package in "${ENGINE_PACKAGES[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-  [ "${#missing[@]}" = 0 ] && return 0
-
-  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: this check needs the Debian packages ${missing[*]}. Install them as root (apt-get install -y --no-install-recommends ${missing[*]})." >&2
-    return 1
-  fi
-  echo "Installing Debian packages: ${missing[*]} (their services are not started)"
-  # The package's own daemon must not start: this script runs a private one. invoke-rc.d asks policy-rc.d; 101 = refuse.
-  local created_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod +x /usr/sbin/policy-rc.d
-    created_policy=yes
-  fi
-  local status=0
-  apt-get update -qq -o DPkg::Lock::Timeout=300 || status=$?
-  if [ "$status" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null || status=$?
-  fi
-  [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d
-  if [ "$status" != 0 ]; then
-    echo "error: installing ${missing[*]} failed (apt-get exit $status)." >&2
-    return 1
-  fi
+  install_debian_packages "the Compose check" "${ENGINE_PACKAGES[@]}"
 }
 
 # engine_start RUN_DIR: uses an engine that already answers on DOCKER_HOST (or the default socket) as it is; otherwise

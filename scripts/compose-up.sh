@@ -54,6 +54,7 @@ fi
 mkdir -p "$RUN_DIR"
 export RUN_DIR
 
+source scripts/prerequisites.sh
 source scripts/compose-engine.sh
 source scripts/compose-images.sh
 
