@@ -187,6 +187,18 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             await Task.Delay(100, cancellationToken);
         }
 
+        await WaitUntilEverythingIsHealthyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until every resource with a health check is healthy again and the gateway routes to every api instance: a
+    /// resource made of others (the RabbitMQ cluster) and the gateway's own probes notice a restart a little later.
+    /// </summary>
+    public async Task WaitUntilEverythingIsHealthyAsync(CancellationToken cancellationToken)
+    {
+        var names = Model.Resources.Where(r => r.HasHealthChecks()).Select(r => r.Name).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(names.All(IsHealthy)), TimeSpan.FromSeconds(60),
+            () => $"not healthy again: {string.Join(", ", names.Where(n => !IsHealthy(n)))}");
         await WaitUntilTheGatewayIsHealthyAsync(cancellationToken);
     }
 

@@ -187,6 +187,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
 
             await Eventually.HoldsAsync(() => Task.FromResult(application.IsHealthy(node)), TimeSpan.FromMinutes(2),
                 () => $"{node} was not started again after it failed its boot.\n{application.LogTail(node, 30)}");
+            await application.WaitUntilEverythingIsHealthyAsync(timeout.Token);
         }
         finally
         {
