@@ -27,7 +27,8 @@ public static class ClockApi
         return admin;
     }
 
-    public static Ok<ClockResponse> GetClock(ApplicationClock clock) => TypedResults.Ok(new ClockResponse(InstantPattern.ExtendedIso.Format(clock.GetCurrentInstant())));
+    public static async Task<Ok<ClockResponse>> GetClock(VirtualClockControl control, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ClockResponse(InstantPattern.ExtendedIso.Format(await control.SharedNowAsync(cancellationToken))));
 
     public static async Task<Results<Ok<ClockResponse>, ValidationProblem, ProblemHttpResult>> MoveClock(
         HttpRequest request, VirtualClockControl control, CancellationToken cancellationToken)
@@ -49,12 +50,12 @@ public static class ClockApi
         if (!await control.AdvanceToAsync(parsed.Value, cancellationToken))
         {
             return TypedResults.Problem(
-                detail: $"The application's clock already reads {InstantPattern.ExtendedIso.Format(control.Now)}; it only moves forward.",
+                detail: $"The application's clock already reads {InstantPattern.ExtendedIso.Format(await control.SharedNowAsync(cancellationToken))}; it only moves forward.",
                 statusCode: StatusCodes.Status409Conflict, title: "The clock cannot go back.",
                 extensions: new Dictionary<string, object?> { ["code"] = ClockMovedBackCode });
         }
 
-        return TypedResults.Ok(new ClockResponse(InstantPattern.ExtendedIso.Format(control.Now)));
+        return TypedResults.Ok(new ClockResponse(InstantPattern.ExtendedIso.Format(parsed.Value)));
     }
 }
 

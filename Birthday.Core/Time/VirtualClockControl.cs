@@ -10,7 +10,17 @@ namespace Birthday.Core.Time;
 /// </summary>
 public sealed class VirtualClockControl(ApplicationClock clock, BirthdayDbContext db)
 {
-    public Instant Now => clock.GetCurrentInstant();
+    /// <summary>
+    /// The shared clock as the database holds it. This service's own clock may still lag a move another instance has
+    /// just made, so whoever reads the clock in order to move it must read this one.
+    /// </summary>
+    public async Task<Instant> SharedNowAsync(CancellationToken cancellationToken)
+    {
+        var ticks = await db.Database
+            .SqlQuery<long>($"SELECT offset_ticks AS \"Value\" FROM virtual_clock WHERE id = 1")
+            .SingleAsync(cancellationToken);
+        return SystemClock.Instance.GetCurrentInstant() + Duration.FromTicks(ticks);
+    }
 
     /// <summary>Returns false (and changes nothing) when <paramref name="target"/> lies before the application's now.</summary>
     public async Task<bool> AdvanceToAsync(Instant target, CancellationToken cancellationToken)
