@@ -60,6 +60,9 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
 // While running here, a service whose launcher was killed outright ends itself instead of running on unowned.
 builder.StopServicesWithTheirLauncher();
 
+// While running, metrics reach the dashboard every 5 s (Dashboard:MetricExportInterval) rather than Aspire's every second.
+builder.ExportMetricsEveryFewSeconds();
+
 // `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
 builder.AddComposeExport();
 

@@ -209,6 +209,18 @@ public sealed class InfrastructureTests(BirthdayApplication application)
         Assert.Equal("pong", (string?)await redis.GetDatabase().StringGetAsync(key));
     }
 
+    [Fact]
+    public void Every_service_runs_with_metrics_exported_every_five_seconds_not_every_second()
+    {
+        // What the running services were started with (their launchers' environment), not what the model says.
+        foreach (var service in application.Model.Resources.OfType<ProjectResource>())
+        {
+            var launcher = application.ProcessIds(service.Name).First();
+            var environment = File.ReadAllText($"/proc/{launcher}/environ").Split('\0');
+            Assert.Contains("OTEL_METRIC_EXPORT_INTERVAL=5000", environment);
+        }
+    }
+
     private int ReplicaCount(string name) =>
         application.Model.Resources.Single(r => r.Name == name).Annotations.OfType<Aspire.Hosting.ApplicationModel.ReplicaAnnotation>().Single().Replicas;
 
