@@ -11,6 +11,7 @@ builder.AddBirthdayData();
 // Only the dead-letter re-drive uses the broker: the users API serves without it.
 builder.AddBirthdayMessaging(neededToServe: false);
 builder.AddUsersApi();
+builder.AddRequestPathWarmUp();
 
 var app = builder.Build();
 app.UseGatewayContract();
