@@ -98,7 +98,7 @@ public static class FaultsBenchmark
         var probe = await ApiProbe.StartAsync(app.CreateHttpClient("gateway", "http"), clock);
         await using (var database = await app.DataSourceAsync())
         {
-            await BenchmarkApplication.AdvanceClockToAsync(database, dueAt - Duration.FromMilliseconds(500));
+            await app.AdvanceClockToAsync(dueAt - Duration.FromMilliseconds(500));
             await WaitForBurstToStartAsync(app, database, fault, dueAt, messages);
         }
 
