@@ -48,7 +48,7 @@ public static class DeliveryBenchmark
 
         await using var sampler = new MachineSampler();
         var processes = new ProcessCpuSampler();
-        await BenchmarkApplication.AdvanceClockToAsync(database, DueAt - Duration.FromMilliseconds(500));
+        await app.AdvanceClockToAsync(DueAt - Duration.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
         TimeSpan? allEnqueued = null;
         TimeSpan? allDone = null;

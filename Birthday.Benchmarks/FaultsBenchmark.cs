@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
@@ -98,7 +97,7 @@ public static class FaultsBenchmark
         var probe = await ApiProbe.StartAsync(app.CreateHttpClient("gateway", "http"), clock);
         await using (var database = await app.DataSourceAsync())
         {
-            await BenchmarkApplication.AdvanceClockToAsync(database, dueAt - Duration.FromMilliseconds(500));
+            await app.AdvanceClockToAsync(dueAt - Duration.FromMilliseconds(500));
             await WaitForBurstToStartAsync(app, database, fault, dueAt, messages);
         }
 
@@ -295,18 +294,7 @@ public static class FaultsBenchmark
         }
     }
 
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private static int? ParentOf(int pid) => ProcessStat.Read($"/proc/{pid}")?.ParentId;
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
     private static void Kill(int pid)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Birthday.Benchmarks;
 
 /// <summary>
@@ -37,11 +35,10 @@ public sealed class ProcessCpuSampler
 
             try
             {
-                // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th (1-based, whole line).
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                processes[pid] = (PartName(directory, stat), ticks);
+                if (ProcessStat.Read(directory) is { } stat)
+                {
+                    processes[pid] = (PartName(directory, stat.Command), stat.CpuTicks);
+                }
             }
             catch (IOException)
             {
@@ -52,9 +49,8 @@ public sealed class ProcessCpuSampler
         return processes;
     }
 
-    private static string PartName(string directory, string stat)
+    private static string PartName(string directory, string command)
     {
-        var command = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
         var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
         var program = arguments.FirstOrDefault(a => a.Contains("Birthday.", StringComparison.Ordinal) || a.Contains("Aspire.Dashboard", StringComparison.Ordinal));
         // "…/Birthday.Worker" or "…/Aspire.Dashboard.dll": the name is the file's, dots and all.

@@ -109,6 +109,18 @@ free_port() {
 
 step() { echo; echo "== $* ($(( $(date +%s) - START )) s)"; }
 
+# timed_step NAME TITLE ARGS...: the step TITLE, running the function NAME with ARGS; its time and the time its commands
+# held the build lock (category NAME, see compose-images.sh) become the figures NAME_s and NAME_lock_held_s.
+timed_step() {
+  local name="$1" title="$2" started
+  shift 2
+  step "$title"
+  started=$(now)
+  "$name" "$@"
+  FIGURES[${name}_s]=$(elapsed "$started")
+  FIGURES[${name}_lock_held_s]=$(held_seconds "$name")
+}
+
 step "Container engine"
 t=$(now)
 engine_install
@@ -134,23 +146,12 @@ images_present() {
 if [ -n "${COMPOSE_CHECK_REUSE_IMAGES:-}" ] && [ -z "$ENGINE_OWN" ] && images_present; then
   echo "Reusing the engine's images (COMPOSE_CHECK_REUSE_IMAGES)"
 else
-step ".NET services: dotnet publish (Release, framework-dependent)"
-t=$(now)
-dotnet_publish "$REPO" "$RUN_DIR/publish"
-FIGURES[dotnet_publish_s]=$(elapsed "$t")
-FIGURES[dotnet_publish_lock_held_s]=$(held_seconds dotnet_publish)
-
-step ".NET images (runtime + api, scheduler, worker, gateway, email simulator)"
-t=$(now)
-dotnet_images "$REPO" "$RUN_DIR/publish" "$RUN_DIR/contexts"
-FIGURES[dotnet_images_s]=$(elapsed "$t")
-FIGURES[dotnet_images_lock_held_s]=$(held_seconds dotnet_images)
-
-step "Server images (stand-ins: postgres, rabbitmq, redis, aspire-dashboard)"
-t=$(now)
-server_images "$REPO" "$RUN_DIR/contexts"
-FIGURES[server_images_s]=$(elapsed "$t")
-FIGURES[server_images_lock_held_s]=$(held_seconds server_images)
+timed_step dotnet_publish ".NET services: dotnet publish (Release, framework-dependent)" \
+  "$REPO" "$RUN_DIR/publish"
+timed_step dotnet_images ".NET images (runtime + api, scheduler, worker, gateway, email simulator)" \
+  "$REPO" "$RUN_DIR/publish" "$RUN_DIR/contexts"
+timed_step server_images "Server images (stand-ins: postgres, rabbitmq, redis, aspire-dashboard)" \
+  "$REPO" "$RUN_DIR/contexts"
 fi
 
 step "Env file and override for the run"

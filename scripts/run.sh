@@ -5,15 +5,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 
-DASHBOARD_URL="http://127.0.0.1:18888"
-GATEWAY_URL="http://127.0.0.1:5100"
-# The gateway (healthy only with api instances behind it), scheduler, worker and email-simulator, as their launchSettings.json name them.
-SERVICE_PORTS=(5100 5102 5103 5104)
+# launch_profile PROJECT: the "http" launch profile of PROJECT's Properties/launchSettings.json (what `dotnet run` and an
+# IDE's F5 use), as NAME=VALUE lines: APPLICATION_URL, then its environment variables.
+launch_profile() {
+  python3 -c 'import json, sys
+profile = json.load(open(sys.argv[1] + "/Properties/launchSettings.json"))["profiles"]["http"]
+print("APPLICATION_URL=" + profile["applicationUrl"].split(";")[0])
+for name, value in profile.get("environmentVariables", {}).items():
+    print(name + "=" + value)' "$1"
+}
+
+# application_url PROJECT: where that project's launch profile serves.
+application_url() { launch_profile "$1" | sed -n 's/^APPLICATION_URL=//p'; }
+
+DASHBOARD_URL=$(application_url Birthday.AppHost)
+GATEWAY_URL=$(application_url Birthday.Gateway)
+# The gateway (healthy only with api instances behind it), scheduler, worker and email-simulator.
+SERVICE_URLS=("$GATEWAY_URL" "$(application_url Birthday.Scheduler)" "$(application_url Birthday.Worker)" "$(application_url Birthday.EmailSimulator)")
 
 all_healthy() {
-  local port
-  for port in "${SERVICE_PORTS[@]}"; do
-    curl -fsS -m 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1 || return 1
+  local url
+  for url in "${SERVICE_URLS[@]}"; do
+    curl -fsS -m 2 "$url/health" >/dev/null 2>&1 || return 1
   done
 }
 
@@ -34,13 +47,12 @@ else
   touch "$build_stamp"
 fi
 
-# The dashboard runs without a certificate or login, on loopback only (no developer certificate exists on these machines).
-export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+# The AppHost's launch profile, as F5 applies it: the dashboard runs without a certificate or login, on loopback only
+# (no developer certificate exists on these machines).
+while IFS='=' read -r name value; do
+  [ "$name" = APPLICATION_URL ] || export "$name=$value"
+done < <(launch_profile Birthday.AppHost)
 export ASPNETCORE_URLS="$DASHBOARD_URL"
-export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:18889"
-export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:18890"
-export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
-export ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true
 
 Birthday.AppHost/bin/Release/net10.0/Birthday.AppHost "$@" &
 apphost=$!

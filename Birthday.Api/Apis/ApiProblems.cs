@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Birthday.Api.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Birthday.Api.Apis;
@@ -35,7 +36,7 @@ public static class ApiProblems
 
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaTypeCode, "The body must be JSON in UTF-8.",
-            $"Content-Type was '{Shorten(contentType ?? "(none)")}'; send application/json (charset utf-8 or none).");
+            $"Content-Type was '{ApiFormats.Shorten(contentType ?? "(none)")}'; send application/json (charset utf-8 or none).");
 
     /// <summary>
     /// A request the server refused while reading it (Kestrel's <see cref="BadHttpRequestException"/>: a body too large,
@@ -49,8 +50,8 @@ public static class ApiProblems
             StatusCodes.Status413PayloadTooLarge => PayloadTooLarge(),
             StatusCodes.Status408RequestTimeout => Problem(StatusCodes.Status408RequestTimeout, RequestTimeoutCode,
                 "The request came too slowly.", "The body arrived slower than the server's minimum data rate."),
-            >= 400 and < 500 => Problem(error.StatusCode, BadRequestCode, "The request is malformed.", Shorten(error.Message)),
-            _ => Problem(StatusCodes.Status400BadRequest, BadRequestCode, "The request is malformed.", Shorten(error.Message)),
+            >= 400 and < 500 => Problem(error.StatusCode, BadRequestCode, "The request is malformed.", ApiFormats.Shorten(error.Message)),
+            _ => Problem(StatusCodes.Status400BadRequest, BadRequestCode, "The request is malformed.", ApiFormats.Shorten(error.Message)),
         };
     }
 
@@ -59,7 +60,7 @@ public static class ApiProblems
             $"A user is at most {Apis.UsersApi.MaxBodyBytes / 1024} KiB of JSON.");
 
     public static ProblemHttpResult UserNotFound(string id) =>
-        Problem(StatusCodes.Status404NotFound, UserNotFoundCode, "No such user.", $"There is no active user with id '{Shorten(id)}'.");
+        Problem(StatusCodes.Status404NotFound, UserNotFoundCode, "No such user.", $"There is no active user with id '{ApiFormats.Shorten(id)}'.");
 
     public static ProblemHttpResult EmailTaken(string email) =>
         Problem(StatusCodes.Status409Conflict, EmailTakenCode, "The email is taken.",
@@ -69,20 +70,4 @@ public static class ApiProblems
         TypedResults.Problem(detail, statusCode: status, title: title, extensions: Code(code));
 
     private static Dictionary<string, object?> Code(string code) => new() { ["code"] = code };
-
-    /// <summary>
-    /// Echoed input cut to a readable length, never inside a surrogate pair: half a pair cannot be written as JSON, and the
-    /// problem answer itself would then fail.
-    /// </summary>
-    internal static string Shorten(string text)
-    {
-        const int MaxLength = 64;
-        if (text.Length <= MaxLength)
-        {
-            return text;
-        }
-
-        var cut = char.IsHighSurrogate(text[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
-        return string.Concat(text.AsSpan(0, cut), "…");
-    }
 }

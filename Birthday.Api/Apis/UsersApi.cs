@@ -22,30 +22,9 @@ public static class UsersApi
         return app;
     }
 
-    public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        HttpRequest request, UserStore store, CancellationToken cancellationToken)
-    {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Problem is not null)
-        {
-            return body.Problem;
-        }
-
-        var reader = new UserRequestReader();
-        var changes = reader.Read(body.Value, requireAll: true);
-        if (reader.HasErrors)
-        {
-            return ApiProblems.Validation(reader.Errors);
-        }
-
-        var result = await store.CreateAsync(changes, reader, cancellationToken);
-        return result.Outcome switch
-        {
-            UserWriteOutcome.Done => TypedResults.Created($"/api/v1/users/{result.User!.Id}", UserResponse.From(result.User)),
-            UserWriteOutcome.EmailTaken => ApiProblems.EmailTaken(changes.Email.Value),
-            _ => ApiProblems.Validation(result.Errors!),
-        };
-    }
+    public static Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> CreateUser(
+        HttpRequest request, UserStore store, CancellationToken cancellationToken) =>
+        SaveUserAsync(id: null, request, store, static user => TypedResults.Created($"/api/v1/users/{user.Id}", user), cancellationToken);
 
     public static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
         HttpRequest request, UserQueries queries, CancellationToken cancellationToken)
@@ -58,23 +37,44 @@ public static class UsersApi
         return TypedResults.Ok(await queries.ListAsync(query.After, query.Limit, cancellationToken));
     }
 
-    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(string id, UserQueries queries, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var userId))
-        {
-            return ApiProblems.UserNotFound(id);
-        }
+    // An id that is not a Guid names no user: the same 404 as an id no user has.
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(string id, UserQueries queries, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var userId) && await queries.FindAsync(userId, cancellationToken) is { } user
+            ? TypedResults.Ok(user)
+            : ApiProblems.UserNotFound(id);
 
-        var user = await queries.FindAsync(userId, cancellationToken);
-        return user is null ? ApiProblems.UserNotFound(id) : TypedResults.Ok(user);
-    }
+    public static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
+        string id, HttpRequest request, UserStore store, CancellationToken cancellationToken) =>
+        SaveUserAsync(id, request, store, static user => TypedResults.Ok(user), cancellationToken);
 
-    public static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
-        string id, HttpRequest request, UserStore store, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(string id, UserStore store, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var userId) && (await store.DeleteAsync(userId, cancellationToken)).Outcome == UserWriteOutcome.Done
+            ? TypedResults.NoContent()
+            : ApiProblems.UserNotFound(id);
+
+    public static async Task<Results<Ok<IReadOnlyList<MessageResponse>>, ProblemHttpResult>> GetMessages(
+        string id, UserQueries queries, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var userId) && await queries.MessagesAsync(userId, cancellationToken) is { } messages
+            ? TypedResults.Ok(messages)
+            : ApiProblems.UserNotFound(id);
+
+    /// <summary>
+    /// A create (<paramref name="id"/> null: every required field must be given) or an update of the user with that id:
+    /// the body read into changes or refused field by field, the store's outcome as the answer.
+    /// </summary>
+    private static async Task<Results<TSaved, ValidationProblem, ProblemHttpResult>> SaveUserAsync<TSaved>(
+        string? id, HttpRequest request, UserStore store, Func<UserResponse, TSaved> saved, CancellationToken cancellationToken)
+        where TSaved : IResult
     {
-        if (!Guid.TryParse(id, out var userId))
+        Guid? userId = null;
+        if (id is not null)
         {
-            return ApiProblems.UserNotFound(id);
+            if (!Guid.TryParse(id, out var existing))
+            {
+                return ApiProblems.UserNotFound(id);
+            }
+
+            userId = existing;
         }
 
         var body = await JsonBody.ReadAsync(request, cancellationToken);
@@ -83,43 +83,20 @@ public static class UsersApi
             return body.Problem;
         }
 
-        var reader = new UserRequestReader();
-        var changes = reader.Read(body.Value, requireAll: false);
-        if (reader.HasErrors)
+        if (!UserRequestReader.TryRead(body.Value, requireAll: userId is null, out var changes, out var errors))
         {
-            return ApiProblems.Validation(reader.Errors);
+            return ApiProblems.Validation(errors);
         }
 
-        var result = await store.UpdateAsync(userId, changes, reader, cancellationToken);
+        var result = userId is { } updated
+            ? await store.UpdateAsync(updated, changes, cancellationToken)
+            : await store.CreateAsync(changes, cancellationToken);
         return result.Outcome switch
         {
-            UserWriteOutcome.Done => TypedResults.Ok(UserResponse.From(result.User!)),
-            UserWriteOutcome.NotFound => ApiProblems.UserNotFound(id),
+            UserWriteOutcome.Done => saved(result.User!),
+            UserWriteOutcome.NotFound => ApiProblems.UserNotFound(id!),
             UserWriteOutcome.EmailTaken => ApiProblems.EmailTaken(changes.Email.Value),
             _ => ApiProblems.Validation(result.Errors!),
         };
-    }
-
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(string id, UserStore store, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var userId))
-        {
-            return ApiProblems.UserNotFound(id);
-        }
-
-        var result = await store.DeleteAsync(userId, cancellationToken);
-        return result.Outcome == UserWriteOutcome.Done ? TypedResults.NoContent() : ApiProblems.UserNotFound(id);
-    }
-
-    public static async Task<Results<Ok<IReadOnlyList<MessageResponse>>, ProblemHttpResult>> GetMessages(
-        string id, UserQueries queries, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var userId))
-        {
-            return ApiProblems.UserNotFound(id);
-        }
-
-        var messages = await queries.MessagesAsync(userId, cancellationToken);
-        return messages is null ? ApiProblems.UserNotFound(id) : TypedResults.Ok(messages);
     }
 }

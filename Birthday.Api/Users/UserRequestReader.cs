@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Mail;
 using System.Text.Json;
 using Birthday.Core.Occasions;
@@ -9,7 +9,8 @@ namespace Birthday.Api.Users;
 
 /// <summary>
 /// Reads a user from a JSON body field by field, so every problem is reported against its field with a reason
-/// (wrong type, empty, too long, not a tzdb zone, not a real date…) instead of one opaque "bad request".
+/// (wrong type, empty, too long, not a tzdb zone, not a real date…) instead of one opaque "bad request". The rules
+/// across fields are the changes' own (<see cref="UserChanges"/>): they need the user as it would be after the change.
 /// </summary>
 public sealed class UserRequestReader
 {
@@ -23,12 +24,30 @@ public sealed class UserRequestReader
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
-    public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    private UserRequestReader()
+    {
+    }
 
-    public bool HasErrors => _errors.Count > 0;
-
+    /// <summary>The changes a request body asks for, or every field's reasons for refusing it.</summary>
     /// <param name="requireAll">True for create: first name, last name, email and time zone must be present.</param>
-    public UserChanges Read(JsonElement body, bool requireAll)
+    public static bool TryRead(JsonElement body, bool requireAll, [NotNullWhen(true)] out UserChanges? changes,
+        [NotNullWhen(false)] out IDictionary<string, string[]>? errors)
+    {
+        var reader = new UserRequestReader();
+        var read = reader.Read(body, requireAll);
+        if (reader._errors.Count > 0)
+        {
+            changes = null;
+            errors = reader._errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+            return false;
+        }
+
+        changes = read;
+        errors = null;
+        return true;
+    }
+
+    private UserChanges Read(JsonElement body, bool requireAll)
     {
         var fields = Fields(body);
         if (fields is null)
@@ -47,27 +66,7 @@ public sealed class UserRequestReader
         return new UserChanges(firstName, lastName, email, timeZone, birthday, anniversary, city, country);
     }
 
-    /// <summary>Rules across fields, checked on the user as it would be after the change.</summary>
-    public void CheckCombination(string timeZone, LocalDate? birthday, LocalDate? anniversary, Instant now)
-    {
-        var today = TimeZones.TryGetZone(timeZone, out var zone) ? now.InZone(zone).Date : now.InUtc().Date;
-        if (birthday > today)
-        {
-            Add("birthdayDate", $"The date is in the future (today is {Iso(today)} in {timeZone}).");
-        }
-
-        if (anniversary > today)
-        {
-            Add("anniversaryDate", $"The date is in the future (today is {Iso(today)} in {timeZone}).");
-        }
-
-        if (birthday is not null && anniversary is not null && anniversary < birthday)
-        {
-            Add("anniversaryDate", "A work anniversary cannot be before the birthday.");
-        }
-    }
-
-    public void Add(string field, string reason)
+    private void Add(string field, string reason)
     {
         if (!_errors.TryGetValue(field, out var list))
         {
@@ -195,7 +194,7 @@ public sealed class UserRequestReader
 
         if (!TimeZones.TryGetZone(id, out _))
         {
-            Add("timezone", $"'{Shorten(id)}' is not an IANA time zone id (for example America/New_York, Asia/Kolkata, UTC).");
+            Add("timezone", $"'{ApiFormats.Shorten(id)}' is not an IANA time zone id (for example America/New_York, Asia/Kolkata, UTC).");
             return default;
         }
 
@@ -229,7 +228,7 @@ public sealed class UserRequestReader
         var parsed = LocalDatePattern.Iso.Parse(text);
         if (!parsed.Success || text.Length != 10)
         {
-            Add(field, $"'{Shorten(text)}' is not a calendar date in the form YYYY-MM-DD.");
+            Add(field, $"'{ApiFormats.Shorten(text)}' is not a calendar date in the form YYYY-MM-DD.");
             return default;
         }
 
@@ -300,8 +299,4 @@ public sealed class UserRequestReader
         var host = address.Host;
         return host.Contains('.', StringComparison.Ordinal) && !host.StartsWith('.') && !host.EndsWith('.');
     }
-
-    private static string Iso(LocalDate date) => date.ToString("uuuu'-'MM'-'dd", CultureInfo.InvariantCulture);
-
-    private static string Shorten(string text) => Apis.ApiProblems.Shorten(text);
 }

@@ -1,7 +1,4 @@
-using System.Globalization;
 using Birthday.Core.Users;
-using NodaTime;
-using NodaTime.Text;
 
 namespace Birthday.Api.Users;
 
@@ -31,13 +28,4 @@ public sealed record UserResponse(
         user.LocationCountry,
         ApiFormats.Instant(user.CreatedAt),
         ApiFormats.Instant(user.UpdatedAt));
-}
-
-public static class ApiFormats
-{
-    public static string? Date(LocalDate? date) => date?.ToString("uuuu'-'MM'-'dd", CultureInfo.InvariantCulture);
-
-    public static string Instant(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
-
-    public static string? Instant(Instant? instant) => instant is { } value ? Instant(value) : null;
 }

@@ -9,32 +9,19 @@ namespace Birthday.Api.Users;
 
 /// <summary>
 /// Writes users on the primary together with what the change does to their messages, in one transaction:
-/// the invariant "one open message per occasion" holds after every commit.
+/// the invariant "one open message per occasion" holds after every commit. It takes changes already read from the
+/// request; the rules across fields are checked by the changes themselves on the user they produce (for an update, the
+/// stored user locked in this transaction), and a refusal comes back as an outcome like any other.
 /// </summary>
 public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, UserCache cache, IClock clock)
 {
-    public async Task<UserWriteResult> CreateAsync(UserChanges changes, UserRequestReader reader, CancellationToken cancellationToken)
+    public async Task<UserWriteResult> CreateAsync(UserChanges changes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         var now = clock.GetCurrentInstant();
-        var user = new User
+        if (!changes.TryCreate(Guid.CreateVersion7(), now, out var user, out var errors))
         {
-            Id = Guid.CreateVersion7(),
-            FirstName = changes.FirstName.Value,
-            LastName = changes.LastName.Value,
-            Email = changes.Email.Value,
-            TimeZone = changes.TimeZone.Value,
-            BirthdayDate = changes.BirthdayDate.Value,
-            AnniversaryDate = changes.AnniversaryDate.Value,
-            LocationCity = changes.LocationCity.Value,
-            LocationCountry = changes.LocationCountry.Value,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-
-        reader.CheckCombination(user.TimeZone, user.BirthdayDate, user.AnniversaryDate, now);
-        if (reader.HasErrors)
-        {
-            return UserWriteResult.Invalid(reader.Errors);
+            return UserWriteResult.Invalid(errors);
         }
 
         var result = await WriteAsync(async () =>
@@ -43,15 +30,16 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             db.Users.Add(user);
             db.Messages.AddRange(planner.Plan(before: null, user, [], now).ToCreate);
             await db.SaveChangesAsync(cancellationToken);
-            return UserWriteResult.Done(user);
+            return UserWriteResult.Saved(UserResponse.From(user));
         }, cancellationToken);
 
         await RememberAsync(result, cancellationToken);
         return result;
     }
 
-    public async Task<UserWriteResult> UpdateAsync(Guid id, UserChanges changes, UserRequestReader reader, CancellationToken cancellationToken)
+    public async Task<UserWriteResult> UpdateAsync(Guid id, UserChanges changes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         var result = await WriteAsync(async () =>
         {
             var user = await LockActiveUserAsync(id, cancellationToken);
@@ -61,25 +49,14 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             }
 
             var now = clock.GetCurrentInstant();
-            var before = Copy(user);
-            user.FirstName = changes.FirstName.Or(user.FirstName);
-            user.LastName = changes.LastName.Or(user.LastName);
-            user.Email = changes.Email.Or(user.Email);
-            user.TimeZone = changes.TimeZone.Or(user.TimeZone);
-            user.BirthdayDate = changes.BirthdayDate.Or(user.BirthdayDate);
-            user.AnniversaryDate = changes.AnniversaryDate.Or(user.AnniversaryDate);
-            user.LocationCity = changes.LocationCity.Or(user.LocationCity);
-            user.LocationCountry = changes.LocationCountry.Or(user.LocationCountry);
-            user.UpdatedAt = now;
-
-            reader.CheckCombination(user.TimeZone, user.BirthdayDate, user.AnniversaryDate, now);
-            if (reader.HasErrors)
+            var before = user.Snapshot();
+            if (!changes.TryApplyTo(user, now, out var errors))
             {
-                return UserWriteResult.Invalid(reader.Errors);
+                return UserWriteResult.Invalid(errors);
             }
 
             await ApplyPlanAsync(before, user, now, cancellationToken);
-            return UserWriteResult.Done(user);
+            return UserWriteResult.Saved(UserResponse.From(user));
         }, cancellationToken);
 
         await RememberAsync(result, cancellationToken);
@@ -97,11 +74,11 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             }
 
             var now = clock.GetCurrentInstant();
-            var before = Copy(user);
+            var before = user.Snapshot();
             user.DeletedAt = now;
             user.UpdatedAt = now;
             await ApplyPlanAsync(before, user, now, cancellationToken);
-            return UserWriteResult.Done(user);
+            return UserWriteResult.Deleted;
         }, cancellationToken);
 
         if (result.Outcome is UserWriteOutcome.Done or UserWriteOutcome.NotFound)
@@ -171,23 +148,7 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
     {
         if (result is { Outcome: UserWriteOutcome.Done, User: { } user })
         {
-            await cache.RememberAsync(UserResponse.From(user), cancellationToken);
+            await cache.RememberAsync(user, cancellationToken);
         }
     }
-
-    private static User Copy(User user) => new()
-    {
-        Id = user.Id,
-        FirstName = user.FirstName,
-        LastName = user.LastName,
-        Email = user.Email,
-        TimeZone = user.TimeZone,
-        BirthdayDate = user.BirthdayDate,
-        AnniversaryDate = user.AnniversaryDate,
-        LocationCity = user.LocationCity,
-        LocationCountry = user.LocationCountry,
-        CreatedAt = user.CreatedAt,
-        UpdatedAt = user.UpdatedAt,
-        DeletedAt = user.DeletedAt,
-    };
 }

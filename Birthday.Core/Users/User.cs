@@ -35,6 +35,9 @@ public sealed class User
 
     public bool IsActive => DeletedAt is null;
 
+    /// <summary>A detached copy of the user as it is now, to compare a change with (which occasions moved).</summary>
+    public User Snapshot() => (User)MemberwiseClone();
+
     /// <summary>The date each occasion kind is the anniversary of (absent when the user has none of that kind).</summary>
     public LocalDate? OccasionDate(string kindCode) => OccasionDates.Of(this, kindCode);
 }

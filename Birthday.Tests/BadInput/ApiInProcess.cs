@@ -1,24 +1,21 @@
 using System.Net;
 using Birthday.Api.Apis;
 using Birthday.Api.Extensions;
-using Birthday.Api.Users;
-using Birthday.Core.Messages;
+using Birthday.Core.Messaging;
 using Birthday.Core.Persistence;
+using Birthday.Core.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using NodaTime;
-using IConnectionMultiplexer = StackExchange.Redis.IConnectionMultiplexer;
-using ConnectionMultiplexer = StackExchange.Redis.ConnectionMultiplexer;
 
 namespace Birthday.Tests.BadInput;
 
 /// <summary>
-/// The users API's endpoints and error answers (the same extension methods its Program.cs calls) on Kestrel in this
+/// The users API's services, endpoints and error answers (the same extension methods its Program.cs calls) on Kestrel in this
 /// process, in the environment a test picks: Development and Production differ in how a failed binding surfaces (an
 /// exception or a bare 400). Its database is an address where nothing listens, so a request that got as far as the store
 /// would fail there as a 500: the corpus is refused before anything could be stored.
@@ -46,18 +43,22 @@ public sealed class ApiInProcess : IAsyncDisposable
         });
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddProblemAnswers();
-        builder.Services.AddDbContext<BirthdayDbContext>(o => o.UseNpgsql(Unreachable, n => n.UseNodaTime()));
-        builder.Services.AddDbContext<ReadOnlyBirthdayDbContext>(o => o.UseNpgsql(Unreachable, n => n.UseNodaTime()));
-        builder.Services.AddHybridCache();
-        // Redis where nothing listens either: the cache reports itself away, and reads go to the (unreachable) database.
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect("127.0.0.1:9,abortConnect=false,connectTimeout=200"));
-        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-        builder.AddOccasionRules();
-        builder.Services.AddSingleton<UserCache>();
-        builder.Services.AddSingleton<ReplicaAvailability>();
-        builder.Services.AddScoped<UserStore>();
-        builder.Services.AddScoped<UserQueries>();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{BirthdayDataExtensions.PrimaryConnectionName}"] = Unreachable,
+            [$"ConnectionStrings:{BirthdayDataExtensions.ReplicaConnectionName}"] = Unreachable,
+            // Fail at once rather than after the retry strategy's half minute.
+            ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:DisableRetry"] = "true",
+            // Redis where nothing listens either: the cache reports itself away, and reads go to the (unreachable) database.
+            ["ConnectionStrings:cache"] = "127.0.0.1:9,abortConnect=false,connectTimeout=200",
+            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = "amqp://guest:guest@127.0.0.1:9",
+        });
+
+        // The api's Program.cs registrations (all but its service defaults: telemetry and discovery have no part here).
+        builder.AddApplicationClock();
+        builder.AddBirthdayData();
+        builder.AddBirthdayMessaging(neededToServe: false);
+        builder.AddUsersApi();
 
         var app = builder.Build();
         app.UseProblemAnswers();

@@ -116,13 +116,7 @@ public sealed class AdminTests(BirthdayApplication application) : IDisposable
         return request;
     }
 
-    private async Task<HttpRequestMessage> AdminRequestAsync(HttpMethod method, string path)
-    {
-        var key = application.Model.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-api-key");
-        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Add("X-Admin-Key", await key.GetValueAsync(CancellationToken.None));
-        return request;
-    }
+    private Task<HttpRequestMessage> AdminRequestAsync(HttpMethod method, string path) => application.CreateAdminRequestAsync(method, path);
 
     private static Task WaitForAsync(Func<Task<bool>> condition) =>
         Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(60), () => "condition not met within 60 s");

@@ -1,9 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -126,6 +124,15 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
 
+    /// <summary>A request to an api instance's admin endpoints (which the gateway does not route), with the admin key.</summary>
+    public async Task<HttpRequestMessage> CreateAdminRequestAsync(HttpMethod method, string path)
+    {
+        var key = Model.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-api-key");
+        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Add("X-Admin-Key", await key.GetValueAsync(CancellationToken.None));
+        return request;
+    }
+
     public async Task<string> ConnectionStringAsync(string resourceName) =>
         await App.GetConnectionStringAsync(resourceName)
         ?? throw new InvalidOperationException($"{resourceName} has no connection string.");
@@ -229,121 +236,4 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
     public IReadOnlyList<int> ProcessIds(string resourceName) => _health.ProcessIds(resourceName);
 
     public string LogTail(string resourceName, int lines = 40) => _logs.Tail([resourceName], lines);
-}
-
-[CollectionDefinition(Name)]
-public sealed class BirthdayApplicationGroup : ICollectionFixture<BirthdayApplication>
-{
-    public const string Name = "Birthday application";
-}
-
-internal static class ResourceExtensions
-{
-    public static bool HasHealthChecks(this IResource resource) => resource.Annotations.OfType<HealthCheckAnnotation>().Any();
-}
-
-/// <summary>The latest health of every resource instance: a replicated project has one instance per replica.</summary>
-internal sealed class ResourceHealth
-{
-    private readonly Dictionary<string, (string Name, string? State, HealthStatus? Status, int? Pid)> _instances = [];
-
-    public void Follow(DistributedApplication app) => _ = Task.Run(async () =>
-    {
-        await foreach (var update in app.ResourceNotifications.WatchAsync())
-        {
-            lock (_instances)
-            {
-                var pid = update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
-                _instances[update.ResourceId] = (update.Resource.Name, update.Snapshot.State?.Text, update.Snapshot.HealthStatus,
-                    int.TryParse(Convert.ToString(pid, System.Globalization.CultureInfo.InvariantCulture), out var id) ? id : null);
-            }
-        }
-    });
-
-    public bool IsHealthy(string resourceName)
-    {
-        lock (_instances)
-        {
-            var instances = _instances.Values.Where(i => i.Name == resourceName).ToList();
-            return instances.Count > 0 && instances.All(i => i.Status == HealthStatus.Healthy && i.State == KnownResourceStates.Running);
-        }
-    }
-
-    public IReadOnlyList<int> ProcessIds(string resourceName)
-    {
-        lock (_instances)
-        {
-            return [.. _instances.Values.Where(i => i.Name == resourceName && i.Pid is not null).Select(i => i.Pid!.Value)];
-        }
-    }
-
-    public bool AnyStopped(string resourceName)
-    {
-        lock (_instances)
-        {
-            return _instances.Values.Any(i => i.Name == resourceName && KnownResourceStates.TerminalStates.Contains(i.State));
-        }
-    }
-
-    public bool AllStopped(string resourceName)
-    {
-        lock (_instances)
-        {
-            var instances = _instances.Values.Where(i => i.Name == resourceName).ToList();
-            return instances.Count > 0 && instances.All(i => KnownResourceStates.TerminalStates.Contains(i.State));
-        }
-    }
-}
-
-/// <summary>Keeps every resource's recent log lines, so a failure can say what the server said.</summary>
-internal sealed class ResourceLogs
-{
-    private readonly Dictionary<string, Queue<string>> _lines = [];
-
-    public void Follow(DistributedApplication app)
-    {
-        var loggerService = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
-        {
-            _ = Task.Run(async () =>
-            {
-                await foreach (var batch in loggerService.WatchAsync(resource.Name))
-                {
-                    lock (_lines)
-                    {
-                        var queue = _lines.TryGetValue(resource.Name, out var q) ? q : _lines[resource.Name] = new Queue<string>();
-                        foreach (var line in batch)
-                        {
-                            queue.Enqueue(line.Content);
-                            if (queue.Count > 200)
-                            {
-                                queue.Dequeue();
-                            }
-                        }
-                    }
-                }
-            });
-        }
-    }
-
-    public string Tail(IEnumerable<string> resourceNames, int lines)
-    {
-        var text = new StringBuilder();
-        lock (_lines)
-        {
-            foreach (var name in resourceNames)
-            {
-                text.Append("--- ").Append(name).AppendLine(" ---");
-                if (_lines.TryGetValue(name, out var queue))
-                {
-                    foreach (var line in queue.TakeLast(lines))
-                    {
-                        text.AppendLine(line);
-                    }
-                }
-            }
-        }
-
-        return text.ToString();
-    }
 }

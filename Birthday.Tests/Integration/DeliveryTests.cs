@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -15,28 +14,14 @@ namespace Birthday.Tests.Integration;
 /// whole application's clock to just before it, and watches what the email service receives.
 /// </summary>
 [Collection(BirthdayApplicationGroup.Name)]
-public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
+public sealed class DeliveryTests(BirthdayApplication application) : DeliveryTestBase(application)
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(90);
-    private static readonly LocalTime NineAm = new(9, 0);
-    private readonly HttpClient _gateway = application.CreateGatewayClient();
-    private readonly HttpClient _simulatorHttp = application.App.CreateHttpClient("email-simulator");
-    private readonly VirtualTime _time = new(application);
-
-    private UsersApiClient Api => new(_gateway);
-
-    private EmailSimulatorClient Simulator => new(_simulatorHttp);
-
-    public void Dispose()
-    {
-        _gateway.Dispose();
-        _simulatorHttp.Dispose();
-    }
 
     [Fact]
     public async Task Melbourne_Auckland_and_Honolulu_are_each_delivered_at_their_own_0900_never_before()
     {
-        var date = (await _time.NowAsync()).InUtc().Date.PlusDays(3);
+        var date = (await Time.NowAsync()).InUtc().Date.PlusDays(3);
         var birthday = new LocalDate(1990, date.Month, date.Day);
         var users = new List<(string Zone, string Email, Instant DueAt)>();
         foreach (var zone in new[] { "Australia/Melbourne", "Pacific/Auckland", "Pacific/Honolulu" })
@@ -48,7 +33,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
 
         foreach (var user in users.OrderBy(u => u.DueAt))
         {
-            await _time.AdvanceToAsync(user.DueAt - Duration.FromSeconds(3));
+            await Time.AdvanceToAsync(user.DueAt - Duration.FromSeconds(3));
             Assert.Empty(await Simulator.SentToAsync(user.Email)); // two seconds before 09:00 local: nothing yet
 
             var sent = await WaitForSentAsync(user.Email);
@@ -63,7 +48,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
     [Fact]
     public async Task One_trace_runs_from_the_request_that_created_the_user_to_the_call_that_sent_the_email()
     {
-        var date = (await _time.NowAsync()).InUtc().Date.PlusDays(3);
+        var date = (await Time.NowAsync()).InUtc().Date.PlusDays(3);
         var email = UniqueEmail("traced");
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var create = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/users", UriKind.Relative))
@@ -71,12 +56,12 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
             Content = JsonContent.Create(NewUser(timezone: "Asia/Tokyo", birthday: Iso(new LocalDate(1985, date.Month, date.Day)), email: email)),
         };
         create.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        using (var created = await _gateway.SendAsync(create))
+        using (var created = await Gateway.SendAsync(create))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        await _time.AdvanceToAsync(NineAmOn(date, "Asia/Tokyo") - Duration.FromSeconds(1));
+        await Time.AdvanceToAsync(NineAmOn(date, "Asia/Tokyo") - Duration.FromSeconds(1));
         await WaitForSentAsync(email);
 
         // The vendor's call carries the caller's trace: gateway → api → the stored message → worker → email call.
@@ -89,7 +74,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
     [Fact]
     public async Task A_29_February_birthday_is_delivered_on_28_February_in_a_common_year()
     {
-        var now = await _time.NowAsync();
+        var now = await Time.NowAsync();
         var email = UniqueEmail("leap");
         var user = await Api.CreateAsync(NewUser(timezone: "America/Chicago", birthday: "2000-02-29", email: email));
         var pending = (await Api.MessagesAsync(Id(user))).Single();
@@ -100,7 +85,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         if (!CalendarSystem.Iso.IsLeapYear(localDate.Year))
         {
             var dueAt = NineAmOn(localDate, "America/Chicago");
-            await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
+            await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
             var sent = await WaitForSentAsync(email);
             Assert.Equal(Iso(localDate), sent.GetProperty("localDate").GetString());
             Assert.EndsWith("-02-28", sent.GetProperty("localDate").GetString(), StringComparison.Ordinal);
@@ -114,7 +99,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         var emails = Enumerable.Range(0, 100).Select(i => UniqueEmail($"crowd{i}")).ToList();
         await Task.WhenAll(emails.Select(e => Api.CreateAsync(NewUser(timezone: "UTC", birthday: Iso(new LocalDate(1980, date.Month, date.Day)), email: e))));
 
-        await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
+        await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
         await WaitUntilAsync(async () => await CountAsync("status = 'Sent'", emails) == 100, "all 100 Sent");
 
         foreach (var email in emails.Take(10))
@@ -137,7 +122,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         await Simulator.SetFailureModesAsync(errorRate: 0.10, hangRate: 0.02);
         try
         {
-            await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
+            await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
             await WaitUntilAsync(async () => await CountAsync("status = 'Sent'", emails) == emails.Count, "all Sent despite errors and hangs");
         }
         finally
@@ -161,7 +146,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         await Simulator.SetFailureModesAsync(lostAnswerRate: 1.0);
         try
         {
-            await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
+            await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
             await WaitForSentAsync(email);
         }
         finally
@@ -185,7 +170,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
 
         // Both messages are due at once: the first two sends are throttled, whichever they are.
         await Simulator.ThrottleAsync(requests: 2, retryAfterSeconds: 5);
-        await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
+        await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
 
         var failed = await WaitForStatusAsync(Id(bouncedUser), "Failed");
         Assert.Contains("400", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
@@ -202,7 +187,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
     [Fact]
     public async Task After_a_virtual_day_of_vendor_outage_what_was_due_that_day_is_delivered_once_and_older_is_missed()
     {
-        var now = await _time.NowAsync();
+        var now = await Time.NowAsync();
         // Due within the hour: about 41 hours late when the vendor is back, past the 36 h limit.
         // Due in about ten hours: about 32 hours late then, still deliverable.
         var tooOld = await CreateDueAtAsync(now + Duration.FromHours(1), "too-old");
@@ -213,7 +198,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         await Simulator.OutageAsync(TimeSpan.FromMinutes(10));
         try
         {
-            await _time.AdvanceToAsync(now + Duration.FromHours(11));
+            await Time.AdvanceToAsync(now + Duration.FromHours(11));
             // Every row was enqueued and tried against the dead vendor; now one user goes away and another moves.
             await WaitForAttemptAsync(deleted.Id);
             await WaitForAttemptAsync(moved.Id);
@@ -229,7 +214,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         }
 
         // The vendor is back, a virtual day and a half after the first message was due.
-        await _time.AdvanceToAsync(now + Duration.FromHours(42));
+        await Time.AdvanceToAsync(now + Duration.FromHours(42));
 
         await WaitForSentAsync(late.Email);
         var missed = await WaitForStatusAsync(tooOld.Id, "Missed");
@@ -252,15 +237,15 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
         await Task.WhenAll(emails.Select(e => Api.CreateAsync(NewUser(timezone: "UTC", birthday: Iso(new LocalDate(1999, date.Month, date.Day)), email: e))));
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
-        await application.StopResourceAsync("messaging-1", timeout.Token);
+        await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(1));
+        await Application.StopResourceAsync("messaging-1", timeout.Token);
         try
         {
             await WaitUntilAsync(async () => await CountAsync("status = 'Sent'", emails) == emails.Count, "all Sent with a node down");
         }
         finally
         {
-            await application.StartResourceAsync("messaging-1", timeout.Token);
+            await Application.StartResourceAsync("messaging-1", timeout.Token);
         }
 
         Assert.Equal(0, await Simulator.DuplicateDeliveriesAsync());
@@ -280,7 +265,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
     /// <summary>The next 09:00 UTC at least two minutes ahead: nothing another test made is due between now and then.</summary>
     private async Task<(LocalDate Date, Instant DueAt)> NextUtcNineAmAsync()
     {
-        var now = await _time.NowAsync();
+        var now = await Time.NowAsync();
         var date = now.InUtc().Date;
         while (NineAmOn(date, "UTC") < now + Duration.FromMinutes(2) || date is { Month: 2, Day: 29 })
         {
@@ -326,11 +311,11 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
     }
 
     private Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
-        Eventually.HoldsAsync(condition, DeliveryTimeout, () => $"waited {DeliveryTimeout} for {what}.\n{application.LogTail("worker", 30)}");
+        Eventually.HoldsAsync(condition, DeliveryTimeout, () => $"waited {DeliveryTimeout} for {what}.\n{Application.LogTail("worker", 30)}");
 
     private async Task<string?> UserIdByEmailAsync(string email)
     {
-        await using var connection = new NpgsqlConnection(await application.ConnectionStringAsync("birthday"));
+        await using var connection = new NpgsqlConnection(await Application.ConnectionStringAsync("birthday"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT id FROM users WHERE email = @email ORDER BY created_at DESC LIMIT 1", connection);
         command.Parameters.AddWithValue("email", email);
@@ -339,17 +324,12 @@ public sealed class DeliveryTests(BirthdayApplication application) : IDisposable
 
     private async Task<long> CountAsync(string condition, IReadOnlyList<string> emails)
     {
-        await using var connection = new NpgsqlConnection(await application.ConnectionStringAsync("birthday"));
+        await using var connection = new NpgsqlConnection(await Application.ConnectionStringAsync("birthday"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT count(*) FROM messages WHERE email = ANY(@emails) AND {condition}", connection);
         command.Parameters.AddWithValue("emails", emails.ToArray());
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static Instant NineAmOn(LocalDate date, string zone) =>
-        date.At(NineAm).InZoneStrictly(DateTimeZoneProviders.Tzdb[zone]).ToInstant();
-
     private static string Id(JsonElement user) => user.GetProperty("id").GetString()!;
-
-    private static string Iso(LocalDate date) => date.ToString("uuuu'-'MM'-'dd", CultureInfo.InvariantCulture);
 }

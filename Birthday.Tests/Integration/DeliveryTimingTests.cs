@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using NodaTime;
 using static Birthday.Tests.Integration.UsersApiClient;
@@ -11,61 +10,47 @@ namespace Birthday.Tests.Integration;
 /// where a user would see it: when the email service received the call, on the application's shared virtual time.
 /// </summary>
 [Collection(BirthdayApplicationGroup.Name)]
-public sealed class DeliveryTimingTests(BirthdayApplication application) : IDisposable
+public sealed class DeliveryTimingTests(BirthdayApplication application) : DeliveryTestBase(application)
 {
     private static readonly Duration OnTime = Duration.FromSeconds(2);
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(40);
-    private static readonly LocalTime NineAm = new(9, 0);
-    private readonly HttpClient _gateway = application.CreateGatewayClient();
-    private readonly HttpClient _simulatorHttp = application.App.CreateHttpClient("email-simulator");
-    private readonly VirtualTime _time = new(application);
-
-    private UsersApiClient Api => new(_gateway);
-
-    private EmailSimulatorClient Simulator => new(_simulatorHttp);
-
-    public void Dispose()
-    {
-        _gateway.Dispose();
-        _simulatorHttp.Dispose();
-    }
 
     [Theory]
     [InlineData(500)]
     [InlineData(5000)]
     public async Task A_worker_whose_clock_runs_behind_the_schedulers_still_delivers_within_2_s_of_due(int behindMs)
     {
-        await _time.SkewAsync("worker", Duration.FromMilliseconds(-behindMs));
+        await Time.SkewAsync("worker", Duration.FromMilliseconds(-behindMs));
         try
         {
             var dueAt = await NextFreeHourAsync();
             var emails = await CreateDueAtAsync(dueAt, count: 10, $"behind{behindMs}");
-            await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(2));
+            await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(2));
 
             AssertOnTime(await WaitForDeliveriesAsync(emails), dueAt, $"with the workers' clocks {behindMs} ms behind");
         }
         finally
         {
-            await _time.SkewAsync("worker", Duration.Zero);
+            await Time.SkewAsync("worker", Duration.Zero);
         }
     }
 
     [Fact]
     public async Task A_worker_whose_clock_runs_ahead_sends_nothing_before_the_schedulers_due_instant()
     {
-        await _time.SkewAsync("worker", Duration.FromSeconds(5));
+        await Time.SkewAsync("worker", Duration.FromSeconds(5));
         try
         {
             var dueAt = await NextFreeHourAsync();
             var emails = await CreateDueAtAsync(dueAt, count: 10, "ahead");
             // By the workers' clocks the messages are due three seconds from here; by the application's, eight.
-            await _time.AdvanceToAsync(dueAt - Duration.FromSeconds(8));
+            await Time.AdvanceToAsync(dueAt - Duration.FromSeconds(8));
 
             AssertOnTime(await WaitForDeliveriesAsync(emails), dueAt, "with the workers' clocks 5 s ahead");
         }
         finally
         {
-            await _time.SkewAsync("worker", Duration.Zero);
+            await Time.SkewAsync("worker", Duration.Zero);
         }
     }
 
@@ -73,7 +58,7 @@ public sealed class DeliveryTimingTests(BirthdayApplication application) : IDisp
     public async Task In_20_rounds_users_in_four_zones_are_each_delivered_within_2_s_of_their_own_0900_and_never_before()
     {
         string[] zones = ["Etc/UTC", "Europe/London", "Australia/Melbourne", "Pacific/Honolulu"];
-        var firstDate = (await _time.NowAsync()).InUtc().Date.PlusDays(2);
+        var firstDate = (await Time.NowAsync()).InUtc().Date.PlusDays(2);
         var users = new List<(string Zone, string Email, Instant DueAt)>();
         for (var round = 0; round < 20; round++)
         {
@@ -90,7 +75,7 @@ public sealed class DeliveryTimingTests(BirthdayApplication application) : IDisp
         // Each round's zones come due at their own instants (UTC and London together in winter); the clock visits each.
         foreach (var due in users.GroupBy(u => u.DueAt).OrderBy(g => g.Key))
         {
-            await _time.AdvanceToAsync(due.Key - Duration.FromSeconds(1));
+            await Time.AdvanceToAsync(due.Key - Duration.FromSeconds(1));
             var deliveries = await WaitForDeliveriesAsync([.. due.Select(u => u.Email)]);
             AssertOnTime(deliveries, due.Key, string.Join(", ", due.Select(u => u.Zone)));
         }
@@ -99,7 +84,7 @@ public sealed class DeliveryTimingTests(BirthdayApplication application) : IDisp
     /// <summary>The next top of an hour at least two minutes ahead, so the test's users have it to themselves.</summary>
     private async Task<Instant> NextFreeHourAsync()
     {
-        var soon = await _time.NowAsync() + Duration.FromMinutes(2);
+        var soon = await Time.NowAsync() + Duration.FromMinutes(2);
         return Instant.FromUnixTimeTicks(soon.ToUnixTimeTicks() - (soon.ToUnixTimeTicks() % NodaConstants.TicksPerHour)) + Duration.FromHours(1);
     }
 
@@ -127,10 +112,10 @@ public sealed class DeliveryTimingTests(BirthdayApplication application) : IDisp
             }
 
             return received.Count == emails.Count;
-        }, DeliveryTimeout, () => $"{emails.Count - received.Count} of {emails.Count} messages not delivered within {DeliveryTimeout}.\n{application.LogTail("worker", 30)}");
+        }, DeliveryTimeout, () => $"{emails.Count - received.Count} of {emails.Count} messages not delivered within {DeliveryTimeout}.\n{Application.LogTail("worker", 30)}");
 
         // The simulator stamps a delivery with its real clock; the shared offset (unchanged since the clock last moved) makes it virtual.
-        var offset = await _time.OffsetAsync();
+        var offset = await Time.OffsetAsync();
         return [.. received.Select(r =>
         {
             var delivery = Assert.Single(r.Value);
@@ -144,9 +129,7 @@ public sealed class DeliveryTimingTests(BirthdayApplication application) : IDisp
         {
             Assert.True(receivedAt >= dueAt, $"{situation}: {email} reached the email service at {receivedAt}, before it was due at {dueAt}");
             Assert.True(receivedAt - dueAt <= OnTime,
-                $"{situation}: {email} reached the email service {(receivedAt - dueAt).TotalSeconds:0.000} s after it was due at {dueAt} (at most {OnTime.TotalSeconds} s expected).\n{application.LogTail("worker", 30)}{application.LogTail("scheduler", 30)}");
+                $"{situation}: {email} reached the email service {(receivedAt - dueAt).TotalSeconds:0.000} s after it was due at {dueAt} (at most {OnTime.TotalSeconds} s expected).\n{Application.LogTail("worker", 30)}{Application.LogTail("scheduler", 30)}");
         }
     }
-
-    private static string Iso(LocalDate date) => date.ToString("uuuu'-'MM'-'dd", CultureInfo.InvariantCulture);
 }

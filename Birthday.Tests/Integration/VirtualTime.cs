@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
 using NodaTime;
+using NodaTime.Text;
 using Npgsql;
 
 namespace Birthday.Tests.Integration;
@@ -14,18 +17,35 @@ internal sealed class VirtualTime(BirthdayApplication application)
 
     public async Task<Instant> NowAsync() => SystemClock.Instance.GetCurrentInstant() + await OffsetAsync();
 
-    /// <summary>Moves the whole application to <paramref name="target"/> (if it is not already past it) and waits until every service follows.</summary>
+    /// <summary>
+    /// Moves the whole application to <paramref name="target"/> (if it is not already past it) through the api's
+    /// <c>PUT /admin/v1/clock</c>, on the first instance that answers (a test may have stopped one), and waits until every
+    /// service follows.
+    /// </summary>
     public async Task AdvanceToAsync(Instant target)
     {
-        var offset = target - SystemClock.Instance.GetCurrentInstant();
-        await using (var connection = await OpenAsync())
+        HttpRequestException? unreachable = null;
+        foreach (var api in application.ApiInstances)
         {
-            await using var command = new NpgsqlCommand("UPDATE virtual_clock SET offset_ticks = GREATEST(offset_ticks, @ticks) WHERE id = 1", connection);
-            command.Parameters.AddWithValue("ticks", offset.BclCompatibleTicks);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+            using var http = application.App.CreateHttpClient(api);
+            using var request = await application.CreateAdminRequestAsync(HttpMethod.Put, "/admin/v1/clock");
+            request.Content = JsonContent.Create(new { now = InstantPattern.ExtendedIso.Format(target) });
+            try
+            {
+                using var response = await http.SendAsync(request);
+                // 409: the clock already reads later than the target, which is as far as the caller wanted it.
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict,
+                    $"PUT /admin/v1/clock on {api} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                await Task.Delay(FollowDelay);
+                return;
+            }
+            catch (HttpRequestException ex)
+            {
+                unreachable = ex;
+            }
         }
 
-        await Task.Delay(FollowDelay);
+        throw new InvalidOperationException("No api instance answered to move the virtual clock.", unreachable);
     }
 
     /// <summary>What the shared virtual clock adds to the real one: a real instant (the simulator's) plus this is virtual time.</summary>

@@ -40,9 +40,9 @@ public sealed class MessageSender(
         WHERE m.id = ANY(@ids) AND u.id = m.user_id
           AND (m.status = 'Enqueued' OR (m.status = 'Pending' AND m.next_attempt_at <= @now))
           AND m.due_at <= @now + @max_skew
-        RETURNING m.kind, m.local_date, m.due_at, m.email, m.text, m.idempotency_key, m.attempts,
-                  u.id, u.first_name, u.last_name, u.email, u.time_zone, u.birthday_date, u.anniversary_date, u.deleted_at,
-                  m.id, m.trace_parent, m.lease_until
+        RETURNING m.id AS message_id, m.kind, m.local_date, m.due_at, m.email, m.text, m.idempotency_key, m.attempts,
+                  m.trace_parent, m.lease_until, u.id AS user_id, u.first_name, u.last_name, u.email AS user_email,
+                  u.time_zone, u.birthday_date, u.anniversary_date, u.deleted_at
         """;
 
     // The queue message can arrive before the claim that published it has committed (the scheduler commits after the
@@ -66,14 +66,17 @@ public sealed class MessageSender(
     // literal it lets the planner use the leased rows' partial index, which statistics taken when nearly every row was
     // Pending make look empty, and the update then scans every leased row (tens of milliseconds in a burst instead of a
     // few). A next occurrence is written only for a row that landed, and only if the user has no other open message of
-    // this kind (the api may already have written one for a changed date).
+    // this kind (the api may already have written one for a changed date). The input is one array per column, each
+    // parameter named as its column (RecordColumns binds them by name): unnest pairs them up by position, so the two
+    // lists below are the one place where order counts.
     private const string RecordSql = """
         WITH input AS (
-            SELECT * FROM unnest(@ids, @user_ids, @kinds, @statuses, @attempts, @errors, @provider_ids, @answered_at,
-                                 @retry, @next_attempt_at, @chain, @n_ids, @n_local_dates, @n_due_ats, @n_keys, @n_texts,
-                                 @n_emails, @n_traces, @leases)
+            SELECT * FROM unnest(@id, @user_id, @kind, @status, @attempts, @error, @provider_id, @answered_at,
+                                 @retry, @next_attempt_at, @chain, @n_id, @n_local_date, @n_due_at, @n_key, @n_text,
+                                 @n_email, @n_trace, @lease_until)
                 AS i(id, user_id, kind, status, attempts, error, provider_id, answered_at,
-                     retry, next_attempt_at, chain, n_id, n_local_date, n_due_at, n_key, n_text, n_email, n_trace, lease_until)),
+                     retry, next_attempt_at, chain, n_id, n_local_date, n_due_at, n_key, n_text,
+                     n_email, n_trace, lease_until)),
         locked AS (SELECT id FROM users WHERE id IN (SELECT user_id FROM input) ORDER BY id FOR UPDATE),
         done AS (
             UPDATE messages m
@@ -96,7 +99,7 @@ public sealed class MessageSender(
                               AND o.status IN ('Pending', 'Enqueued', 'Sending'))
             ON CONFLICT DO NOTHING
             RETURNING id)
-        SELECT i.id, i.id IN (SELECT id FROM done), i.n_id IN (SELECT id FROM chained) FROM input i
+        SELECT i.id, i.id IN (SELECT id FROM done) AS recorded, i.n_id IN (SELECT id FROM chained) AS chained FROM input i
         """;
 
     /// <summary>Takes every row of <paramref name="messageIds"/> that is ready to send; the others are already done, held or cancelled.</summary>
@@ -127,22 +130,10 @@ public sealed class MessageSender(
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken); // past the lock's row count
             var taken = new List<DeliveryAttempt>();
+            var columns = new TakenColumns(reader);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var user = new User
-                {
-                    Id = reader.GetGuid(7),
-                    FirstName = reader.GetString(8),
-                    LastName = reader.GetString(9),
-                    Email = reader.GetString(10),
-                    TimeZone = reader.GetString(11),
-                    BirthdayDate = reader.IsDBNull(12) ? null : reader.GetFieldValue<LocalDate>(12),
-                    AnniversaryDate = reader.IsDBNull(13) ? null : reader.GetFieldValue<LocalDate>(13),
-                    DeletedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<Instant>(14),
-                };
-                taken.Add(new DeliveryAttempt(reader.GetGuid(15), reader.GetString(0), reader.GetFieldValue<LocalDate>(1),
-                    reader.GetFieldValue<Instant>(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
-                    reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetFieldValue<Instant>(17), user));
+                taken.Add(columns.Read(reader));
             }
 
             return taken;
@@ -235,32 +226,14 @@ public sealed class MessageSender(
         var outcomes = await WithConnectionAsync(async connection =>
         {
             await using var command = new NpgsqlCommand(RecordSql, connection);
-            var p = command.Parameters;
-            p.AddWithValue("now", now);
-            p.AddWithValue("ids", rows.Select(r => r.Result.Attempt.MessageId).ToArray());
-            p.AddWithValue("user_ids", rows.Select(r => r.Result.Attempt.User.Id).ToArray());
-            p.AddWithValue("kinds", rows.Select(r => r.Result.Attempt.Kind).ToArray());
-            p.AddWithValue("statuses", rows.Select(r => r.Status.ToString()).ToArray());
-            p.AddWithValue("attempts", rows.Select(r => r.Attempts).ToArray());
-            p.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Error).ToArray());
-            p.AddWithValue("provider_ids", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Result.Outcome.ProviderMessageId).ToArray());
-            p.AddWithValue("answered_at", rows.Select(r => r.Result.AnsweredAt).ToArray());
-            p.AddWithValue("retry", rows.Select(r => r.NextAttemptAt is not null).ToArray());
-            p.AddWithValue("next_attempt_at", rows.Select(r => r.NextAttemptAt ?? now).ToArray());
-            p.AddWithValue("chain", rows.Select(r => r.Next is not null).ToArray());
-            p.AddWithValue("n_ids", rows.Select(r => r.Next?.Id ?? Guid.NewGuid()).ToArray());
-            p.AddWithValue("n_local_dates", rows.Select(r => r.Next?.LocalDate ?? r.Result.Attempt.LocalDate).ToArray());
-            p.AddWithValue("n_due_ats", rows.Select(r => r.Next?.DueAt ?? now).ToArray());
-            p.AddWithValue("n_keys", rows.Select(r => r.Next?.IdempotencyKey ?? "").ToArray());
-            p.AddWithValue("n_texts", rows.Select(r => r.Next?.Text ?? "").ToArray());
-            p.AddWithValue("n_emails", rows.Select(r => r.Next?.Email ?? "").ToArray());
-            p.AddWithValue("n_traces", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Next?.TraceParent).ToArray());
-            p.AddWithValue("leases", rows.Select(r => r.Result.Attempt.LeaseUntil).ToArray());
+            command.Parameters.AddWithValue("now", now);
+            RecordColumns.Bind(command.Parameters, rows, now);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var recorded = new Dictionary<Guid, (bool Recorded, bool Chained)>();
+            int id = reader.GetOrdinal("id"), landed = reader.GetOrdinal("recorded"), linked = reader.GetOrdinal("chained");
             while (await reader.ReadAsync(cancellationToken))
             {
-                recorded[reader.GetGuid(0)] = (reader.GetBoolean(1), reader.GetBoolean(2));
+                recorded[reader.GetGuid(id)] = (reader.GetBoolean(landed), reader.GetBoolean(linked));
             }
 
             return recorded;
@@ -279,7 +252,7 @@ public sealed class MessageSender(
                 continue;
             }
 
-            metrics.Recorded(row.Status, row.Result.Outcome, row.Result.AnsweredAt - attempt.DueAt);
+            metrics.Recorded(row.Decision.Status, row.Result.Outcome, row.Result.AnsweredAt - attempt.DueAt);
             if (row.Next is not null && !chained)
             {
                 logger.LogInformation("Message {MessageId}: the user already has an open {Kind} message; no new link written", attempt.MessageId, attempt.Kind);
@@ -287,33 +260,122 @@ public sealed class MessageSender(
         }
     }
 
-    /// <summary>What an outcome means for the row: its new status and attempt count, and when to retry or what comes next.</summary>
+    /// <summary>What an outcome means for the row (<see cref="OutcomeDecision"/>), and for a finished row its next occurrence.</summary>
     private RecordPlan Plan(DeliveryResult result, Instant now)
     {
         var options = delivery.Value;
         var (attempt, outcome, cancel, _, deliveredIn) = result;
-        var attempts = attempt.Attempts + (outcome.ReachedVendor && !cancel ? 1 : 0);
-        var status = cancel ? MessageStatus.Cancelled
-            : outcome.Kind == SendOutcomeKind.Delivered ? MessageStatus.Sent
-            : outcome.Kind == SendOutcomeKind.Permanent || attempts >= options.MaxAttempts ? MessageStatus.Failed
-            : MessageStatus.Pending;
-        var error = status == MessageStatus.Failed && outcome.Kind == SendOutcomeKind.Transient
-            ? $"retry budget spent after {attempts} attempts; last: {outcome.Error}"
-            : outcome.Error;
-        var nextAttemptAt = status == MessageStatus.Pending
-            ? now + Duration.FromTimeSpan(RetryDelay(attempts, outcome.RetryAfter, options))
-            : (Instant?)null;
+        var decision = OutcomeDecision.For(attempt.Attempts, outcome, cancel, now, options);
         // The next occurrence remembers the trace it was planned in: this row's delivery, not the batch being recorded.
-        var finished = status is MessageStatus.Sent or MessageStatus.Failed;
         ActivityContext.TryParse(deliveredIn, null, out var deliveredInContext);
-        using var planning = finished ? ActivitySource.StartActivity(ActivityKind.Internal, deliveredInContext, name: "plan next occurrence") : null;
-        var next = finished
+        using var planning = decision.Finished ? ActivitySource.StartActivity(ActivityKind.Internal, deliveredInContext, name: "plan next occurrence") : null;
+        var next = decision.Finished
             ? chain.Next(attempt.User, attempt.Kind, attempt.LocalDate, now, Duration.FromTimeSpan(options.Lateness))
             : null;
-        return new RecordPlan(result, status, attempts, error, nextAttemptAt, next);
+        return new RecordPlan(result, decision, next);
     }
 
-    private sealed record RecordPlan(DeliveryResult Result, MessageStatus Status, int Attempts, string? Error, Instant? NextAttemptAt, Message? Next);
+    private sealed record RecordPlan(DeliveryResult Result, OutcomeDecision Decision, Message? Next);
+
+    /// <summary>The take's RETURNING columns, found by name once per result, and one row of them read as a delivery attempt.</summary>
+    private readonly struct TakenColumns(NpgsqlDataReader reader)
+    {
+        private readonly int _messageId = reader.GetOrdinal("message_id");
+        private readonly int _kind = reader.GetOrdinal("kind");
+        private readonly int _localDate = reader.GetOrdinal("local_date");
+        private readonly int _dueAt = reader.GetOrdinal("due_at");
+        private readonly int _email = reader.GetOrdinal("email");
+        private readonly int _text = reader.GetOrdinal("text");
+        private readonly int _idempotencyKey = reader.GetOrdinal("idempotency_key");
+        private readonly int _attempts = reader.GetOrdinal("attempts");
+        private readonly int _traceParent = reader.GetOrdinal("trace_parent");
+        private readonly int _leaseUntil = reader.GetOrdinal("lease_until");
+        private readonly int _userId = reader.GetOrdinal("user_id");
+        private readonly int _firstName = reader.GetOrdinal("first_name");
+        private readonly int _lastName = reader.GetOrdinal("last_name");
+        private readonly int _userEmail = reader.GetOrdinal("user_email");
+        private readonly int _timeZone = reader.GetOrdinal("time_zone");
+        private readonly int _birthdayDate = reader.GetOrdinal("birthday_date");
+        private readonly int _anniversaryDate = reader.GetOrdinal("anniversary_date");
+        private readonly int _deletedAt = reader.GetOrdinal("deleted_at");
+
+        public DeliveryAttempt Read(NpgsqlDataReader row)
+        {
+            var user = new User
+            {
+                Id = row.GetGuid(_userId),
+                FirstName = row.GetString(_firstName),
+                LastName = row.GetString(_lastName),
+                Email = row.GetString(_userEmail),
+                TimeZone = row.GetString(_timeZone),
+                BirthdayDate = Nullable<LocalDate>(row, _birthdayDate),
+                AnniversaryDate = Nullable<LocalDate>(row, _anniversaryDate),
+                DeletedAt = Nullable<Instant>(row, _deletedAt),
+            };
+            return new DeliveryAttempt(
+                row.GetGuid(_messageId),
+                row.GetString(_kind),
+                row.GetFieldValue<LocalDate>(_localDate),
+                row.GetFieldValue<Instant>(_dueAt),
+                row.GetString(_email),
+                row.GetString(_text),
+                row.GetString(_idempotencyKey),
+                row.GetInt32(_attempts),
+                row.IsDBNull(_traceParent) ? null : row.GetString(_traceParent),
+                row.GetFieldValue<Instant>(_leaseUntil),
+                user);
+        }
+
+        private static T? Nullable<T>(NpgsqlDataReader row, int ordinal) where T : struct =>
+            row.IsDBNull(ordinal) ? null : row.GetFieldValue<T>(ordinal);
+    }
+
+    /// <summary>The record statement's input: one array per column of <c>unnest</c>, each parameter named as its column.</summary>
+    private static class RecordColumns
+    {
+        public static void Bind(NpgsqlParameterCollection p, List<RecordPlan> rows, Instant now)
+        {
+            Column(p, "id", rows, r => r.Result.Attempt.MessageId);
+            Column(p, "user_id", rows, r => r.Result.Attempt.User.Id);
+            Column(p, "kind", rows, r => r.Result.Attempt.Kind);
+            Column(p, "status", rows, r => r.Decision.Status.ToString());
+            Column(p, "attempts", rows, r => r.Decision.Attempts);
+            Column(p, "error", rows, r => r.Decision.Error, NpgsqlDbType.Text);
+            Column(p, "provider_id", rows, r => r.Result.Outcome.ProviderMessageId, NpgsqlDbType.Text);
+            Column(p, "answered_at", rows, r => r.Result.AnsweredAt);
+            Column(p, "retry", rows, r => r.Decision.NextAttemptAt is not null);
+            Column(p, "next_attempt_at", rows, r => r.Decision.NextAttemptAt ?? now);
+            Column(p, "chain", rows, r => r.Next is not null);
+            // Rows without a next occurrence still need a value in every n_ column (the insert skips them).
+            Column(p, "n_id", rows, r => r.Next?.Id ?? Guid.NewGuid());
+            Column(p, "n_local_date", rows, r => r.Next?.LocalDate ?? r.Result.Attempt.LocalDate);
+            Column(p, "n_due_at", rows, r => r.Next?.DueAt ?? now);
+            Column(p, "n_key", rows, r => r.Next?.IdempotencyKey ?? "");
+            Column(p, "n_text", rows, r => r.Next?.Text ?? "");
+            Column(p, "n_email", rows, r => r.Next?.Email ?? "");
+            Column(p, "n_trace", rows, r => r.Next?.TraceParent, NpgsqlDbType.Text);
+            Column(p, "lease_until", rows, r => r.Result.Attempt.LeaseUntil);
+        }
+
+        /// <param name="elementType">For a column of nullable text, whose type Npgsql cannot infer from an array of nulls.</param>
+        private static void Column<T>(NpgsqlParameterCollection p, string name, List<RecordPlan> rows, Func<RecordPlan, T> value, NpgsqlDbType? elementType = null)
+        {
+            var values = new T[rows.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = value(rows[i]);
+            }
+
+            if (elementType is { } type)
+            {
+                p.AddWithValue(name, NpgsqlDbType.Array | type, values);
+            }
+            else
+            {
+                p.AddWithValue(name, values);
+            }
+        }
+    }
 
     private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work)
     {
@@ -326,15 +388,5 @@ public sealed class MessageSender(
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    /// <summary>Exponential backoff with jitter, never sooner than the vendor's Retry-After.</summary>
-    public static TimeSpan RetryDelay(int attempts, TimeSpan? retryAfter, DeliveryOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var exponential = options.FirstRetryDelay * Math.Pow(2, Math.Max(0, attempts - 1));
-        var capped = exponential > options.MaxRetryDelay ? options.MaxRetryDelay : exponential;
-        var jittered = capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
-        return retryAfter is { } after && after > jittered ? after : jittered;
     }
 }
