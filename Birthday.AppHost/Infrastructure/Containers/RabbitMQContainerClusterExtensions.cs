@@ -20,6 +20,7 @@ public static class RabbitMQContainerClusterExtensions
             var nodeName = $"{name}-{index}";
             var node = builder.AddRabbitMQ(nodeName, userName, password)
                 .WithManagementPlugin()
+                .WithImageFromSettings("RabbitMQ") // after the plugin, which accepts only the official image it switches to -management
                 .WithDataVolume($"{nodeName}-data")
                 .WithContainerRuntimeArgs("--hostname", nodeName)
                 .WithComposeService("rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms", cpus: "1", memory: "1g")
