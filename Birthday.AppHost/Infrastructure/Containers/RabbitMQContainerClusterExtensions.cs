@@ -44,6 +44,13 @@ public static class RabbitMQContainerClusterExtensions
             hosts = ReferenceExpression.Create($"{hosts},{node.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)}");
         }
 
-        return builder.AddConnectionString(name, ReferenceExpression.Create($"amqp://{userName}:{password}@{hosts}/"));
+        // Waiting for the cluster means waiting for every node: a quorum queue takes as members the nodes present when it is declared.
+        var cluster = builder.AddConnectionString(name, ReferenceExpression.Create($"amqp://{userName}:{password}@{hosts}/"));
+        foreach (var node in nodes)
+        {
+            cluster.WaitFor(node);
+        }
+
+        return cluster;
     }
 }
