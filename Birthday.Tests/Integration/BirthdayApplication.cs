@@ -12,9 +12,10 @@ namespace Birthday.Tests.Integration;
 /// all replicas, the gateway. Tests make their own data (unique names), so they never depend on each other's order.
 /// Disposing stops everything and checks that no server process it started is left behind.
 /// <para>
-/// <c>BIRTHDAY_TESTS_INFRASTRUCTURE=containers</c> boots the servers as containers instead (the AppHost's container
-/// mode), with the images the AppHost's own settings name (<c>Infrastructure__Images__Postgres</c>, …); only the
-/// <see cref="TestSubsets.Smoke"/> subset is meant for it (scripts/container-smoke.sh).
+/// <c>BIRTHDAY_TESTS_INFRASTRUCTURE=containers</c> (or <c>auto</c> with an engine answering) boots the servers as
+/// containers instead (the AppHost's container mode), with the images the AppHost's own settings name
+/// (<c>Infrastructure__Images__Postgres</c>, …); only the <see cref="TestSubsets.Smoke"/> subset is meant for it
+/// (scripts/container-smoke.sh): the rest reach into host processes.
 /// </para>
 /// </summary>
 public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifetime
@@ -23,6 +24,7 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
 
     /// <summary>The environment variable that chooses how the servers run: <c>host</c> (the default), <c>containers</c> or <c>auto</c>.</summary>
     public const string InfrastructureVariable = "BIRTHDAY_TESTS_INFRASTRUCTURE";
+
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("birthday-tests-").FullName;
     private readonly ResourceLogs _logs = new();
     private readonly ServerProcesses _serverProcesses = new();
