@@ -2,7 +2,7 @@
 # The AppHost's own container mode, for real: the integration tests' smoke subset (Category=Smoke) with the servers as
 # containers in a private container engine, on images built here:
 #
-#   ./scripts/container-smoke.sh       # as root, on Debian 12; about 4 minutes (see docs/deployment.md)
+#   ./scripts/container-smoke.sh       # as root, on Debian 12; about 3 minutes (see docs/deployment.md)
 #
 # 1. installs docker.io, docker-compose and debootstrap from Debian if missing (the package's daemon is never started)
 #    and starts a private dockerd (scripts/compose-engine.sh), always a fresh one, even where another engine answers:
@@ -15,7 +15,7 @@
 # 4. checks that once the tests have stopped the application the engine holds no container and no network (DCP removes
 #    its own), then, even after a failure, stops the engine and its containerd by PID and deletes its data root.
 #
-# Figures (build times, time to healthy) are printed at the end and written to .state/container-smoke/run/figures.json.
+# Figures (build times, time to healthy, peak memory of the containers) are printed at the end and written to .state/container-smoke/run/figures.json.
 # Heavy steps take the machine's build lock one at a time; under `flock /tmp/birthday-build.lock ./scripts/container-smoke.sh`
 # they use the lock the whole run holds.
 set -euo pipefail
@@ -56,9 +56,11 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 step() { echo; echo "== $* ($(( $(date +%s) - START )) s)"; }
 declare -A FIGURES=()
 
+SAMPLER=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  [ -z "$SAMPLER" ] || kill "$SAMPLER" 2>/dev/null || true
   engine_stop || true
   [ -n "$ENGINE_DATA_ROOT" ] && rm -rf "$ENGINE_DATA_ROOT"
   rm -rf "$RUN_DIR/contexts"
@@ -96,9 +98,20 @@ if ! locked dotnet_build dotnet build Birthday.sln -c Debug -nologo -clp:ErrorsO
 fi
 FIGURES[dotnet_build_s]=$(elapsed "$t")
 
+# The containers' memory while the tests run: every 3 s, the sum of `docker stats` over the running containers.
+sample_memory() {
+  while sleep 3; do
+    "$DOCKER" stats --no-stream --format '{{.MemUsage}}' 2>/dev/null | awk '{ v = $1; unit = v; sub(/[0-9.]+/, "", unit);
+      sub(/[A-Za-z]+/, "", v); t += (unit == "GiB") ? v * 1024 : (unit == "KiB" ? v / 1024 : (unit == "B" ? v / 1048576 : v)) }
+      END { if (NR) printf "%d %.0f\n", NR, t }'
+  done
+}
+
 step "dotnet test --filter Category=Smoke (the AppHost in container mode)"
 t=$(now)
 test_status=0
+sample_memory > "$RUN_DIR/memory-samples.txt" &
+SAMPLER=$!
 BIRTHDAY_TESTS_INFRASTRUCTURE=auto \
 Infrastructure__Images__Postgres="local/postgres:$IMAGE_TAG" \
 Infrastructure__Images__RabbitMQ="local/rabbitmq:$IMAGE_TAG" \
@@ -106,6 +119,13 @@ Infrastructure__Images__Redis="local/redis:$IMAGE_TAG" \
   locked smoke_tests timeout 900 dotnet test Birthday.Tests -c Debug --no-build -nologo --filter Category=Smoke \
     --logger "console;verbosity=normal" > "$RUN_DIR/test.log" 2>&1 < /dev/null || test_status=$?
 FIGURES[smoke_tests_s]=$(elapsed "$t")
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+SAMPLER=""
+# The peak over the samples with every container running (6: primary, replica, three RabbitMQ nodes, Redis).
+read -r containers memory < <(sort -k1,1n -k2,2n "$RUN_DIR/memory-samples.txt" | tail -n 1) || true
+FIGURES[containers]=${containers:-0}
+FIGURES[memory_peak_mib]=${memory:-null}
 grep -E '^\s+(Passed|Failed|Skipped) Birthday\.' "$RUN_DIR/test.log" || true
 grep -E 'Birthday application healthy|^(Total tests|\s+Passed|\s+Failed|\s+Skipped):|Test Run (Failed|Successful)' "$RUN_DIR/test.log" || true
 healthy=$(sed -nE 's/.*Birthday application healthy ([0-9]+) s after.*/\1/p' "$RUN_DIR/test.log" | head -n 1)
