@@ -15,7 +15,8 @@
 # 4. checks that once the tests have stopped the application the engine holds no container and no network (DCP removes
 #    its own), then, even after a failure, stops the engine and its containerd by PID and deletes its data root.
 #
-# Figures (build times, time to healthy, peak memory of the containers) are printed at the end and written to .state/container-smoke/run/figures.json.
+# Figures (build times, time to healthy, peak memory of the containers) are printed at the end and written to
+# .state/container-smoke/run/figures.json.
 # Heavy steps take the machine's build lock one at a time; under `flock /tmp/birthday-build.lock ./scripts/container-smoke.sh`
 # they use the lock the whole run holds.
 set -euo pipefail
