@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by compose-up.sh (and container-smoke.sh, for the server stand-ins). Every image the exported Compose file needs, built here (no registry is reachable):
+# Sourced by compose-up.sh (and by container-smoke.sh, for the server stand-ins). Every image the exported Compose file
+# needs, built here (no registry is reachable):
 #   local/debian:bookworm                     debootstrap of the machine's Debian mirror (tarball cached in .state/compose/)
 #   local/birthday-{api,scheduler,worker,gateway,email-simulator}:compose-check
 #                                             `dotnet publish` output on a runtime image with this machine's .NET runtime
