@@ -240,7 +240,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
         // What the running services were started with (their launchers' environment), not what the model says.
         foreach (var service in application.Model.Resources.OfType<ProjectResource>())
         {
-            var launcher = application.ProcessIds(service.Name).First();
+            var launcher = application.ProcessIds(service.Name)[0];
             var environment = File.ReadAllText($"/proc/{launcher}/environ").Split('\0');
             Assert.Contains("OTEL_METRIC_EXPORT_INTERVAL=5000", environment);
         }
