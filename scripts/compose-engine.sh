@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sourced by compose-up.sh, after prerequisites.sh. A container engine of the run's own: Debian's docker.io, docker-compose and debootstrap
-# (installed without starting the package's daemon), and a private dockerd with its own data root, exec root and socket,
-# stopped again (with its containerd, every container and network it holds) by engine_stop, by PID.
+# Sourced by compose-up.sh and container-smoke.sh, after prerequisites.sh. A container engine of the run's own: Debian's
+# docker.io, docker-compose and debootstrap (installed without starting the package's daemon), and a private dockerd
+# with its own data root, exec root and socket, stopped again (with its containerd, every container and network it holds)
+# by engine_stop, by PID.
 #
 # After engine_start: DOCKER_HOST points at the private socket and `docker` is Debian's CLI of the same version.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by compose-up.sh. Every image the exported Compose file needs, built here (no registry is reachable):
+# Sourced by compose-up.sh (and by container-smoke.sh, for the server stand-ins). Every image the exported Compose file
+# needs, built here (no registry is reachable):
 #   local/debian:bookworm                     debootstrap of the machine's Debian mirror (tarball cached in .state/compose/)
 #   local/birthday-{api,scheduler,worker,gateway,email-simulator}:compose-check
 #                                             `dotnet publish` output on a runtime image with this machine's .NET runtime
@@ -147,15 +148,28 @@ dotnet_images() {
   build_images dotnet_images "$list"
 }
 
-# server_images REPO CONTEXT_DIR: the stand-ins for the official server images and the dashboard.
-server_images() {
-  local repo="$1" contexts="$2" server list="$2/server-images.list"
-  : > "$list"
+# standin_contexts REPO CONTEXT_DIR: copies the build contexts of the server stand-ins and prints their "NAME CONTEXT" lines.
+standin_contexts() {
+  local repo="$1" contexts="$2" server
   for server in postgres rabbitmq redis; do
     rm -rf "${contexts:?}/$server"
     cp -a "$repo/scripts/compose-images/$server" "$contexts/$server"
-    echo "local/$server:$IMAGE_TAG $contexts/$server" >> "$list"
+    echo "local/$server:$IMAGE_TAG $contexts/$server"
   done
+}
+
+# standin_images REPO CONTEXT_DIR: only the server stand-ins, what the AppHost's container mode runs (its projects are
+# processes of this machine, its dashboard is its own): scripts/container-smoke.sh.
+standin_images() {
+  local list="$2/standin-images.list"
+  standin_contexts "$1" "$2" > "$list"
+  build_images standin_images "$list"
+}
+
+# server_images REPO CONTEXT_DIR: the stand-ins for the official server images and the dashboard.
+server_images() {
+  local repo="$1" contexts="$2" list="$2/server-images.list"
+  standin_contexts "$repo" "$contexts" > "$list"
 
   local dashboard
   dashboard=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools 2>/dev/null | sort -V | tail -n 1)

@@ -11,10 +11,20 @@ namespace Birthday.Tests.Integration;
 /// The whole application, booted once for every integration test: host-mode servers in a fresh temporary state folder,
 /// all replicas, the gateway. Tests make their own data (unique names), so they never depend on each other's order.
 /// Disposing stops everything and checks that no server process it started is left behind.
+/// <para>
+/// <c>BIRTHDAY_TESTS_INFRASTRUCTURE=containers</c> (or <c>auto</c> with an engine answering) boots the servers as
+/// containers instead (the AppHost's container mode), with the images the AppHost's own settings name
+/// (<c>Infrastructure__Images__Postgres</c>, …); only the <see cref="TestSubsets.Smoke"/> subset is meant for it
+/// (scripts/container-smoke.sh): the rest reach into host processes.
+/// </para>
 /// </summary>
 public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>The environment variable that chooses how the servers run: <c>host</c> (the default), <c>containers</c> or <c>auto</c>.</summary>
+    public const string InfrastructureVariable = "BIRTHDAY_TESTS_INFRASTRUCTURE";
+
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("birthday-tests-").FullName;
     private readonly ResourceLogs _logs = new();
     private readonly ServerProcesses _serverProcesses = new();
@@ -34,9 +44,10 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         Certificate = GatewayCertificate.Create(_stateDirectory);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
         [
-            "--Infrastructure:Mode=host",
+            $"--Infrastructure:Mode={InfrastructureMode}",
             $"--Infrastructure:StateDirectory={_stateDirectory}",
             $"--Parameters:clock-start={VirtualStart}",
             // Short waits, so retries, recoveries and hung calls play out in seconds rather than minutes.
@@ -95,8 +106,13 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
                 $"Not healthy after {StartTimeout}: {string.Join(", ", unhealthy)}.\n{_logs.Tail(unhealthy, 40)}");
         }
 
-        diagnostics.OnMessage(new DiagnosticMessage($"Birthday application healthy; state in {_stateDirectory}"));
+        diagnostics.OnMessage(new DiagnosticMessage(
+            $"Birthday application healthy {started.Elapsed.TotalSeconds:F0} s after the build started ({InfrastructureMode} mode); state in {_stateDirectory}"));
     }
+
+    /// <summary>How the servers run in this test run: <see cref="InfrastructureVariable"/>, host mode when unset.</summary>
+    public static string InfrastructureMode =>
+        Environment.GetEnvironmentVariable(InfrastructureVariable) is { Length: > 0 } mode ? mode.Trim().ToLowerInvariant() : "host";
 
     public async Task DisposeAsync()
     {

@@ -46,6 +46,7 @@ public sealed class DeliveryTests(BirthdayApplication application) : DeliveryTes
     }
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public async Task One_trace_runs_from_the_request_that_created_the_user_to_the_call_that_sent_the_email()
     {
         var date = (await Time.NowAsync()).InUtc().Date.PlusDays(3);

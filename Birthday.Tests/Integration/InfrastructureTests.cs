@@ -17,6 +17,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public void Every_resource_with_a_health_check_is_healthy()
     {
         var unhealthy = application.Model.Resources
@@ -28,6 +29,26 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     }
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
+    public void The_servers_run_as_the_test_run_asked()
+    {
+        // auto means containers exactly when `docker info` answers (DOCKER_HOST included); a silent fall-back to host
+        // processes would let a container-mode run pass without a single container.
+        var expectContainers = BirthdayApplication.InfrastructureMode switch
+        {
+            "host" => false,
+            "containers" => true,
+            _ => ContainerEngineAnswers(),
+        };
+        var servers = application.Model.Resources.Where(r => r.Name is "postgres" or "postgres-replica" or "messaging-1" or "cache").ToList();
+
+        Assert.True(servers.All(r => (r is ContainerResource) == expectContainers),
+            $"{BirthdayApplication.InfrastructureVariable}={BirthdayApplication.InfrastructureMode}: expected the servers as "
+            + $"{(expectContainers ? "containers" : "host processes")}, got {string.Join(", ", servers.Select(r => $"{r.Name} ({r.GetType().Name})"))}");
+    }
+
+    [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public void The_model_has_the_production_topology()
     {
         var names = application.Model.Resources.Select(r => r.Name).ToHashSet();
@@ -47,6 +68,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     }
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public async Task Gateway_answers_health_from_outside()
     {
         using var client = application.CreateGatewayClient();
@@ -58,6 +80,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     }
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public async Task A_row_written_on_the_primary_is_readable_on_the_replica_within_a_second()
     {
         var table = $"replication_probe_{Guid.NewGuid():N}";
@@ -82,6 +105,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     }
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public async Task The_replica_refuses_writes()
     {
         await using var replica = await OpenAsync("birthday-replica");
@@ -199,6 +223,7 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     }
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public async Task Redis_answers()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await application.ConnectionStringAsync("cache"));
@@ -218,6 +243,23 @@ public sealed class InfrastructureTests(BirthdayApplication application)
             var launcher = application.ProcessIds(service.Name)[0];
             var environment = File.ReadAllText($"/proc/{launcher}/environ").Split('\0');
             Assert.Contains("OTEL_METRIC_EXPORT_INTERVAL=5000", environment);
+        }
+    }
+
+    private static bool ContainerEngineAnswers()
+    {
+        try
+        {
+            using var docker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", "info")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            return docker.WaitForExit(TimeSpan.FromSeconds(10)) && docker.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no docker CLI
         }
     }
 

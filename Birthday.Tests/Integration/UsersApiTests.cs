@@ -13,6 +13,7 @@ public sealed class UsersApiTests(BirthdayApplication application) : IDisposable
     public void Dispose() => _http.Dispose();
 
     [Fact]
+    [Trait(TestSubsets.Category, TestSubsets.Smoke)]
     public async Task Created_user_is_returned_with_a_location_and_read_back_at_once()
     {
         var body = NewUser(timezone: "America/Argentina/Buenos_Aires", anniversary: "2015-03-01");

@@ -12,6 +12,7 @@ public static class ContainerInfrastructureExtensions
     {
         var postgresPassword = builder.AddGeneratedSecret("postgres-password");
         var postgres = builder.AddPostgres("postgres", password: postgresPassword)
+            .WithImageFromSettings("Postgres") // before the replica, which takes the primary's image
             .WithDataVolume("postgres-data")
             .AllowStreamingReplication()
             // Over TCP: the image's first-run initialisation serves the socket only, and must not count as ready.
@@ -22,6 +23,7 @@ public static class ContainerInfrastructureExtensions
         var messaging = builder.AddRabbitMQContainerCluster("messaging", BirthdayInfrastructure.RabbitMQNodeCount);
 
         var cache = builder.AddRedis("cache")
+            .WithImageFromSettings("Redis")
             .WithDataVolume("cache-data")
             .WithAppendOnlyFileAndEviction(maxMemory: "512mb")
             .WithComposeService("redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG", cpus: "0.5", memory: "768m");

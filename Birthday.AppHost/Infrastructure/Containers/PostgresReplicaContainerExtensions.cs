@@ -1,14 +1,11 @@
 using Birthday.AppHost.Publishing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Birthday.AppHost.Infrastructure.Containers;
 
 public static class PostgresReplicaContainerExtensions
 {
-    /// <summary>
-    /// A hot standby of <paramref name="primary"/>: on an empty volume it clones the primary with pg_basebackup (creating
-    /// its replication slot), as the postgres user (run as root, the clone would leave root-only parent folders of PGDATA
-    /// that the server, once the entrypoint drops to postgres, cannot enter), then runs as a streaming replica. Returns the read connection string, <c>{name}</c>'s database.
-    /// </summary>
     /// <summary>
     /// The primary's side of replication: WAL for a standby, room for its slot, and a pg_hba line that lets it connect
     /// for replication (the image's own rules admit ordinary connections only). Written into the init folder before
@@ -24,6 +21,14 @@ public static class PostgresReplicaContainerExtensions
         return primary.WithEntrypoint("bash").WithArgs("-c", bootstrap);
     }
 
+    /// <summary>
+    /// A hot standby of <paramref name="primary"/>: on an empty volume it clones the primary with pg_basebackup (creating
+    /// its replication slot), as the postgres user (run as root, the clone would leave root-only parent folders of PGDATA
+    /// that the server, once the entrypoint drops to postgres, cannot enter), then runs as a streaming replica. The clone
+    /// asks for an immediate checkpoint: by default pg_basebackup waits for a spread one, which on a primary that has
+    /// just written (Aspire creates the database right after the server is up) took minutes. Returns the read connection
+    /// string, <c>{name}</c>'s database, which waits until the replica is a healthy standby.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddPostgresStreamingReplica(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<PostgresServerResource> primary,
         IResourceBuilder<ParameterResource> password)
@@ -35,7 +40,7 @@ public static class PostgresReplicaContainerExtensions
               mkdir -p "$PGDATA"
               chown postgres:postgres "$PGDATA"
               chmod 700 "$PGDATA"
-              gosu postgres pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U postgres -D "$PGDATA" -X stream -C -S birthday_replica -R
+              gosu postgres pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U postgres -D "$PGDATA" -X stream --checkpoint=fast -C -S birthday_replica -R
             fi
             exec docker-entrypoint.sh postgres -c hot_standby=on -c max_connections=500
             """;
@@ -60,7 +65,16 @@ public static class PostgresReplicaContainerExtensions
                 cpus: "2", memory: "2g");
 
         var endpoint = replica.GetEndpoint("tcp");
-        return builder.AddConnectionString($"{BirthdayInfrastructure.DatabaseName}-replica", ReferenceExpression.Create(
+        var readDatabase = builder.AddConnectionString($"{BirthdayInfrastructure.DatabaseName}-replica", ReferenceExpression.Create(
             $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password};Database={BirthdayInfrastructure.DatabaseName}"));
+
+        // No Aspire integration knows this container: without a check of its own it counts as ready as soon as it runs,
+        // long before the clone is done and it serves reads.
+        var healthCheckKey = $"{name}-health";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey,
+            _ => new PostgresHealthCheck(readDatabase.Resource.ConnectionStringExpression.GetValueAsync, expectStandby: true), null, null));
+        replica.WithHealthCheck(healthCheckKey);
+
+        return readDatabase.WaitFor(replica);
     }
 }

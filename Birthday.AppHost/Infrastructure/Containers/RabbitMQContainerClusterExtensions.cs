@@ -20,6 +20,7 @@ public static class RabbitMQContainerClusterExtensions
             var nodeName = $"{name}-{index}";
             var node = builder.AddRabbitMQ(nodeName, userName, password)
                 .WithManagementPlugin()
+                .WithImageFromSettings("RabbitMQ") // after the plugin, which accepts only the official image it switches to -management
                 .WithDataVolume($"{nodeName}-data")
                 .WithContainerRuntimeArgs("--hostname", nodeName)
                 .WithComposeService("rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms", cpus: "1", memory: "1g")
@@ -43,6 +44,13 @@ public static class RabbitMQContainerClusterExtensions
             hosts = ReferenceExpression.Create($"{hosts},{node.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)}");
         }
 
-        return builder.AddConnectionString(name, ReferenceExpression.Create($"amqp://{userName}:{password}@{hosts}/"));
+        // Waiting for the cluster means waiting for every node: a quorum queue takes as members the nodes present when it is declared.
+        var cluster = builder.AddConnectionString(name, ReferenceExpression.Create($"amqp://{userName}:{password}@{hosts}/"));
+        foreach (var node in nodes)
+        {
+            cluster.WaitFor(node);
+        }
+
+        return cluster;
     }
 }
