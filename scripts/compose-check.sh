@@ -149,6 +149,21 @@ check_user_roundtrip() {
   pass "a user created through the gateway is read back through it ($id)"
 }
 
+# The integration tests' bad-input corpus through the production gateway (Production environment, Kestrel's limits as
+# deployed): every malformed request a 4xx problem, the user it names unchanged, odd-but-valid names stored byte for byte,
+# and none of the users it would have created in the database.
+check_bad_input() {
+  local prefix="bad-input-$(date +%s)-" output stored
+  locked bad_input dotnet build "$REPO/Birthday.Benchmarks" -c Release -nologo -clp:ErrorsOnly > "$RUN_DIR/bad-input-build.log" 2>&1 \
+    || fail "building the bad-input check: $(tail -5 "$RUN_DIR/bad-input-build.log")"
+  output=$(dotnet "$REPO/Birthday.Benchmarks/bin/Release/net10.0/Birthday.Benchmarks.dll" bad-input \
+    --gateway "http://$GATEWAY_ADDRESS" --per-second 200 --email-prefix "$prefix" 2>&1) \
+    || fail "bad input through the gateway: $output"
+  stored=$(psql_primary -c "SELECT count(*) FROM users WHERE email LIKE '$prefix%'")
+  [ "$stored" = 1 ] || fail "bad input: $stored users stored with the corpus's emails, expected only the one it reads back"
+  pass "bad input through the gateway (Production): $(head -n 1 <<< "$output")"
+}
+
 # The trace of a delivery, from the traceparent the vendor received, as the dashboard holds it.
 check_trace() {
   local email="$1" traceparent trace services key
@@ -197,6 +212,7 @@ run_checks() {
   # A user due at 09:00 UTC on the virtual day (the services' clocks are at 08:0x there).
   a_id=$(create_user "$a_email" "1990-06-01" "UTC")
   check_user_roundtrip "$a_id" "$a_email"
+  check_bad_input
   check_replication "$a_email"
   check_cluster
 
