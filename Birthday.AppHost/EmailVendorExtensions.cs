@@ -1,3 +1,5 @@
+using Birthday.Hosting;
+
 namespace Birthday.AppHost;
 
 /// <summary>Where the workers send mail: the simulator while the application runs here, the real vendor once published.</summary>

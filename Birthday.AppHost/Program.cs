@@ -1,6 +1,7 @@
 using Birthday.AppHost;
-using Birthday.AppHost.Infrastructure;
-using Birthday.AppHost.Publishing;
+using Birthday.Hosting;
+using Birthday.Hosting.Compose;
+using Birthday.Hosting.Infrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -53,7 +54,8 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
     // The edge: X-Forwarded-For from a client is never trusted here (rate limits go by the caller's own address).
     .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")
     .WithDirectLaunchProfileEndpoint()
-    .WithHttpsWhenCertificateGiven()
+    // HTTPS too while running here, when the AppHost is given a certificate (GatewayCertificate:Path and :Password).
+    .WithHttpsWhenCertificateGiven("GatewayCertificate")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health", endpointName: "http");
 

@@ -1,5 +1,5 @@
-using Birthday.AppHost.Infrastructure;
-using Birthday.AppHost.Infrastructure.Host;
+using Birthday.Hosting.Infrastructure;
+using Birthday.Hosting.Infrastructure.Host;
 
 namespace Birthday.Tests.Unit;
 
