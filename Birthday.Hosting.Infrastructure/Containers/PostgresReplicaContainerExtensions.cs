@@ -1,6 +1,4 @@
 using Birthday.Hosting.Compose;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Birthday.Hosting.Infrastructure.Containers;
 
@@ -70,10 +68,7 @@ public static class PostgresReplicaContainerExtensions
 
         // No Aspire integration knows this container: without a check of its own it counts as ready as soon as it runs,
         // long before the clone is done and it serves reads.
-        var healthCheckKey = $"{name}-health";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey,
-            _ => new PostgresHealthCheck(readDatabase.Resource.ConnectionStringExpression.GetValueAsync, expectStandby: true), null, null));
-        replica.WithHealthCheck(healthCheckKey);
+        replica.WithHealthCheck(() => new PostgresHealthCheck(readDatabase.Resource.ConnectionStringExpression.GetValueAsync, expectStandby: true));
 
         return readDatabase.WaitFor(replica);
     }

@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Birthday.Hosting.Infrastructure.Host;
 
@@ -46,11 +45,6 @@ public static class HostPostgresExtensions
     {
         var builder = server.ApplicationBuilder;
         var database = new HostDatabaseResource(name, databaseName, server.Resource);
-        var healthCheckKey = $"{name}-health";
-        builder.Services.AddHealthChecks()
-            .Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
-                healthCheckKey, _ => new PostgresHealthCheck(database.ConnectionString, server.Resource.IsStandby), null, null));
-
         return builder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot
             {
@@ -58,42 +52,20 @@ public static class HostPostgresExtensions
                 State = KnownResourceStates.Waiting,
                 Properties = [new("postgres.database", databaseName)],
             })
-            .WithHealthCheck(healthCheckKey)
+            .WithHealthCheck(() => new PostgresHealthCheck(database.ConnectionString, server.Resource.IsStandby))
             .WithParentRelationship(server)
-            .OnServerReady(server);
+            // A database has no process of its own: it runs when its server is ready.
+            .RunningWhenReady([server.Resource]);
     }
 
     private static IResourceBuilder<HostPostgresServerResource> AddServer(
-        this IDistributedApplicationBuilder builder, HostPostgresServerResource server)
-    {
-        var healthCheckKey = $"{server.Name}-health";
-        builder.Services.AddHealthChecks()
-            .Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
-                healthCheckKey, _ => new PostgresHealthCheck(server.ConnectionString, server.IsStandby), null, null));
-
-        return builder.AddResource(server)
+        this IDistributedApplicationBuilder builder, HostPostgresServerResource server) =>
+        builder.AddResource(server)
             .WithArgs(server.LaunchScript)
             .WithEnvironment("PG_PORT", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEndpoint("tcp", e =>
-            {
-                e.UriScheme = "tcp";
-                e.Port = server.Port;
-                e.TargetPort = server.Port;
-                e.IsProxied = false;
-            })
-            .WithHealthCheck(healthCheckKey)
+            .WithFixedPortEndpoint("tcp", server.Port, "tcp")
+            .WithHealthCheck(() => new PostgresHealthCheck(server.ConnectionString, server.IsStandby))
             .WithIconName("Database");
-    }
-
-    /// <summary>A database has no process of its own: it runs when its server is ready.</summary>
-    private static IResourceBuilder<HostDatabaseResource> OnServerReady(
-        this IResourceBuilder<HostDatabaseResource> database, IResourceBuilder<HostPostgresServerResource> server)
-    {
-        database.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, (e, _) =>
-            e.Services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(database.Resource,
-                s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
-        return database;
-    }
 
     /// <summary>The start scripts are copied beside this library's assembly (Host/scripts), wherever the AppHost runs from.</summary>
     private static string ScriptPath(string script) =>

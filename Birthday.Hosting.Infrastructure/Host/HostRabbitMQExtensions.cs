@@ -2,7 +2,6 @@ using System.Runtime.Versioning;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Birthday.Hosting.Infrastructure.Host;
 
@@ -32,7 +31,7 @@ public static class HostRabbitMQExtensions
         var epmdPort = LoopbackPorts.Next();
         var epmd = builder.AddExecutable($"{name}-epmd", binaries.Epmd, state.Root,
                 "-address", "127.0.0.1", "-port", epmdPort.ToString(CultureInfo.InvariantCulture))
-            .WithEpmdHealthCheck(epmdPort);
+            .WithHealthCheck(() => new EpmdHealthCheck(epmdPort));
 
         var clusterBuilder = builder.AddResource(cluster)
             .WithInitialState(new CustomResourceSnapshot
@@ -62,13 +61,12 @@ public static class HostRabbitMQExtensions
             cluster.Add(node.Resource);
         }
 
-        var healthCheckKey = $"{name}-health";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheckKey, _ => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, cluster.Nodes), null, null));
-
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<RabbitMQBootRetry>(
             services, (IReadOnlyCollection<IResource>)[.. cluster.Nodes]));
-        return clusterBuilder.WithHealthCheck(healthCheckKey).RunningWhenNodesStart();
+        return clusterBuilder
+            .WithHealthCheck(() => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, cluster.Nodes))
+            // The cluster has no process of its own: it runs once every node has started.
+            .RunningWhenReady([.. cluster.Nodes]);
     }
 
     private static IResourceBuilder<HostRabbitMQNodeResource> AddRabbitMQNode(
@@ -90,9 +88,6 @@ public static class HostRabbitMQExtensions
         File.WriteAllText(envFile, "# empty: every setting comes from the environment Aspire gives the node\n");
 
         var node = new HostRabbitMQNodeResource(name, Path.Combine(binaries.RabbitMQBin, "rabbitmq-server"), folder, nodeName, amqpPort, managementPort);
-        var healthCheckKey = $"{name}-health";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheckKey, _ => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, [node]), null, null));
 
         return builder.AddResource(node)
             .WithEnvironment("HOME", home)
@@ -108,9 +103,9 @@ public static class HostRabbitMQExtensions
             .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", pluginsFile)
             .WithEnvironment("RABBITMQ_CONF_ENV_FILE", envFile)
             .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}")
-            .WithEndpoint("amqp", e => Fixed(e, amqpPort, "amqp"))
-            .WithEndpoint("management", e => Fixed(e, managementPort, "http"))
-            .WithHealthCheck(healthCheckKey)
+            .WithFixedPortEndpoint("amqp", amqpPort, "amqp")
+            .WithFixedPortEndpoint("management", managementPort, "http")
+            .WithHealthCheck(() => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, [node]))
             .WithIconName("Channel");
     }
 
@@ -151,36 +146,5 @@ public static class HostRabbitMQExtensions
         File.WriteAllText(path, cookie);
         // Erlang refuses a cookie file that anyone but its owner can read.
         File.SetUnixFileMode(path, UnixFileMode.UserRead);
-    }
-
-    private static void Fixed(EndpointAnnotation endpoint, int port, string scheme)
-    {
-        endpoint.UriScheme = scheme;
-        endpoint.Port = port;
-        endpoint.TargetPort = port;
-        endpoint.IsProxied = false;
-    }
-
-    /// <summary>The cluster has no process of its own: it runs once every node has started; its health check tells the rest.</summary>
-    private static IResourceBuilder<RabbitMQClusterResource> RunningWhenNodesStart(this IResourceBuilder<RabbitMQClusterResource> cluster)
-    {
-        var started = 0;
-        foreach (var node in cluster.Resource.Nodes)
-        {
-            cluster.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(node, (e, _) =>
-                Interlocked.Increment(ref started) == cluster.Resource.Nodes.Count
-                    ? e.Services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(cluster.Resource,
-                        s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow })
-                    : Task.CompletedTask);
-        }
-
-        return cluster;
-    }
-
-    private static IResourceBuilder<T> WithEpmdHealthCheck<T>(this IResourceBuilder<T> resource, int port) where T : IResource
-    {
-        var key = $"{resource.Resource.Name}-health";
-        resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => new EpmdHealthCheck(port), null, null));
-        return resource.WithHealthCheck(key);
     }
 }

@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Birthday.Hosting.Infrastructure.Host;
 
@@ -13,9 +11,6 @@ public static class HostRedisExtensions
     {
         var folder = state.Folder("redis");
         var redis = new HostRedisResource(name, binaries.RedisServer, folder, LoopbackPorts.Next(), state.Secret("redis-password"));
-        var healthCheckKey = $"{name}-health";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey, _ => new RedisHealthCheck(redis.ConnectionString), null, null));
-
         return builder.AddResource(redis)
             .WithArgs(
                 "--port", redis.Port.ToString(CultureInfo.InvariantCulture),
@@ -28,14 +23,8 @@ public static class HostRedisExtensions
                 // A cache for read-your-writes and hot reads: under memory pressure it forgets, it never refuses a write.
                 "--maxmemory", "256mb",
                 "--maxmemory-policy", "allkeys-lru")
-            .WithEndpoint("tcp", e =>
-            {
-                e.UriScheme = "tcp";
-                e.Port = redis.Port;
-                e.TargetPort = redis.Port;
-                e.IsProxied = false;
-            })
-            .WithHealthCheck(healthCheckKey)
+            .WithFixedPortEndpoint("tcp", redis.Port, "tcp")
+            .WithHealthCheck(() => new RedisHealthCheck(redis.ConnectionString))
             .WithIconName("Memory");
     }
 }

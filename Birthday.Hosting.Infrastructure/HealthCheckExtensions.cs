@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Birthday.Hosting.Infrastructure;
+
+internal static class HealthCheckExtensions
+{
+    /// <summary>
+    /// The resource is healthy when <paramref name="check"/> says so: the check is registered with the AppHost's health
+    /// checks as <c>{resource}-health</c>, which Aspire runs for the dashboard and for everything that waits on it.
+    /// </summary>
+    public static IResourceBuilder<T> WithHealthCheck<T>(this IResourceBuilder<T> resource, Func<IHealthCheck> check)
+        where T : IResource
+    {
+        var key = $"{resource.Resource.Name}-health";
+        resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => check(), null, null));
+        return resource.WithHealthCheck(key);
+    }
+}
