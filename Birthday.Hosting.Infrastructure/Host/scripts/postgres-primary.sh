@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Starts the PostgreSQL primary for host mode: initialises the data folder on first run, then becomes the server.
-# Postgres refuses to run as root, so everything runs as the postgres user; `exec` keeps the server as the process that
-# Aspire watches and stops.
+# Starts the PostgreSQL primary for host mode: initialises the data folder on first run, then becomes the server
+# (postgres-server.sh: as the postgres user, which it must be).
 set -euo pipefail
 : "${PG_BIN:?}" "${PG_DATA:?}" "${PG_PORT:?}" "${PG_PASSWORD_FILE:?}" "${PG_DATABASE:?}"
 
-as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+source "$(dirname "$0")/postgres-server.sh"
 
 if [ ! -s "$PG_DATA/PG_VERSION" ]; then
   echo "initialising a new PostgreSQL cluster in $PG_DATA"
@@ -20,16 +19,8 @@ fi
 
 # synchronous_commit=off: a crash may lose the last few hundred milliseconds of commits but never corrupts data; host
 # mode is for development, tests and benchmarks. The production export keeps Postgres's durable defaults.
-exec setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$PG_DATA" \
-  -c port="$PG_PORT" \
-  -c listen_addresses=127.0.0.1 \
-  -c unix_socket_directories="$PG_DATA" \
-  -c max_connections=500 \
-  -c shared_buffers=256MB \
+exec_postgres \
   -c synchronous_commit=off \
   -c wal_level=replica \
   -c max_wal_senders=10 \
-  -c max_replication_slots=10 \
-  -c hot_standby=on \
-  -c logging_collector=off \
-  -c log_min_messages=warning
+  -c max_replication_slots=10

@@ -4,7 +4,7 @@
 set -euo pipefail
 : "${PG_BIN:?}" "${PG_DATA:?}" "${PG_PORT:?}" "${PG_PRIMARY_PORT:?}" "${PG_PASSFILE:?}" "${PG_SLOT:?}"
 
-as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+source "$(dirname "$0")/postgres-server.sh"
 chown postgres:postgres "$PG_PASSFILE"
 chmod 600 "$PG_PASSFILE"
 
@@ -21,14 +21,6 @@ if [ ! -s "$PG_DATA/PG_VERSION" ]; then
 fi
 
 # The primary's port changes from run to run, so the connection to it is given here rather than kept in the data folder.
-exec setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$PG_DATA" \
-  -c port="$PG_PORT" \
-  -c listen_addresses=127.0.0.1 \
-  -c unix_socket_directories="$PG_DATA" \
-  -c max_connections=500 \
-  -c shared_buffers=256MB \
-  -c hot_standby=on \
+exec_postgres \
   -c primary_conninfo="host=127.0.0.1 port=$PG_PRIMARY_PORT user=postgres passfile=$PG_PASSFILE application_name=replica" \
-  -c primary_slot_name="$PG_SLOT" \
-  -c logging_collector=off \
-  -c log_min_messages=warning
+  -c primary_slot_name="$PG_SLOT"
