@@ -1,5 +1,4 @@
 using Birthday.AppHost.Infrastructure.Host;
-using Microsoft.Extensions.Configuration;
 
 namespace Birthday.AppHost;
 
