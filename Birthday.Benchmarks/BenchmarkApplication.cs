@@ -112,6 +112,13 @@ public sealed class BenchmarkApplication : IAsyncDisposable
         return result.Success;
     }
 
+    /// <summary>The instances of a project the AppHost adds one resource each (api-1, api-2, …).</summary>
+    public IReadOnlyList<string> ProjectInstances(string name) =>
+        [.. _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>()
+            .Select(r => r.Name)
+            .Where(n => n.StartsWith($"{name}-", StringComparison.Ordinal) && n[(name.Length + 1)..].All(char.IsAsciiDigit))
+            .Order(StringComparer.Ordinal)];
+
     public async Task WaitForHealthyAsync(string resource, TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);

@@ -36,6 +36,10 @@ return command switch
         int.Parse(Option("messages", "5000"), CultureInfo.InvariantCulture),
         Option("rows", string.Join(',', FaultsBenchmark.AllRows)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         output),
+    "first-burst" => await FirstBurstBenchmark.RunAsync(
+        int.Parse(Option("concurrency", "50"), CultureInfo.InvariantCulture),
+        int.Parse(Option("rounds", "3"), CultureInfo.InvariantCulture),
+        output),
     "bad-input" => await BadInputCheck.RunAsync(
         new Uri(Option("gateway", "http://127.0.0.1:5100")),
         double.Parse(Option("per-second", "100"), CultureInfo.InvariantCulture),
@@ -51,6 +55,7 @@ static int Usage()
                bench.sh steady [--per-second 10] [--seconds 180] [--worker-skew-ms -500]
                bench.sh crud [--connections 10,64] [--seconds 20] [--gateway http://127.0.0.1:5100 (an app run.sh started)]
                bench.sh faults [--messages 5000] [--rows worker,scheduler,postgres,replica,redis,rabbitmq,restart]
+               bench.sh first-burst [--concurrency 50] [--rounds 3]
                bench.sh bad-input [--gateway URL] [--per-second 100] [--email-prefix P] (a check, not a figure: exit 1 on a wrong answer)
         """);
     return 2;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Birthday.Hosting;
 
 public static class HttpsCertificateExtensions

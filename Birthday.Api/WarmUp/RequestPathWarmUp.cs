@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;

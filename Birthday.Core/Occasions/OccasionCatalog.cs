@@ -18,9 +18,14 @@ public sealed class OccasionCatalog
         foreach (var kind in Kinds)
         {
             if (string.IsNullOrWhiteSpace(kind.Code))
+            {
                 throw new ArgumentException("An occasion kind needs a code.", nameof(kinds));
+            }
+
             if (!_byCode.TryAdd(kind.Code, kind))
+            {
                 throw new ArgumentException($"Occasion kind '{kind.Code}' is registered twice.", nameof(kinds));
+            }
         }
     }
 

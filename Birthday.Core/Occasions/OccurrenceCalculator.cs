@@ -25,7 +25,10 @@ public sealed class OccurrenceCalculator(LeapDayRule leapDayRule = LeapDayRule.F
             // Why strictly after: someone created or changed at exactly 09:00 local is "at or after"
             // the send time, so today's message is already missed and the next one is next year's.
             if (occurrence.DueAt > now)
+            {
                 return occurrence;
+            }
+
             year++;
         }
     }
@@ -51,7 +54,9 @@ public sealed class OccurrenceCalculator(LeapDayRule leapDayRule = LeapDayRule.F
     {
         var isLeapDayInCommonYear = occasionDate is { Month: 2, Day: 29 } && !CalendarSystem.Iso.IsLeapYear(year);
         if (!isLeapDayInCommonYear)
+        {
             return new LocalDate(year, occasionDate.Month, occasionDate.Day);
+        }
 
         return LeapDayRule == LeapDayRule.March1 ? new LocalDate(year, 3, 1) : new LocalDate(year, 2, 28);
     }

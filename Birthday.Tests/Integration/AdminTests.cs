@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
 using Birthday.Core.Messaging;
 using NodaTime;
 using NodaTime.Text;

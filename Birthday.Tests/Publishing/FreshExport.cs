@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Birthday.Tests.Publishing;
 
