@@ -6,21 +6,6 @@ public static class LauncherWatchExtensions
     /// While running (never in the exports), every project ends itself when the <c>dotnet run</c> that Aspire launched it
     /// through is gone, so a launcher killed outright leaves no service behind (ServiceDefaults' LauncherWatch).
     /// </summary>
-    public static IDistributedApplicationBuilder StopServicesWithTheirLauncher(this IDistributedApplicationBuilder builder)
-    {
-        if (builder.ExecutionContext.IsRunMode)
-        {
-            builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
-            {
-                foreach (var project in e.Model.Resources.OfType<ProjectResource>())
-                {
-                    project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["ExitWithLauncher"] = "true"));
-                }
-
-                return Task.CompletedTask;
-            });
-        }
-
-        return builder;
-    }
+    public static IDistributedApplicationBuilder StopServicesWithTheirLauncher(this IDistributedApplicationBuilder builder) =>
+        builder.SetOnEveryProjectWhileRunning("ExitWithLauncher", "true");
 }

@@ -23,17 +23,6 @@ public static class MetricExportExtensions
 
         var interval = builder.Configuration.GetValue("Dashboard:MetricExportInterval", DefaultInterval);
         var milliseconds = ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
-        {
-            // Added after Aspire's own OTLP settings, so this value is the one the service sees.
-            foreach (var project in e.Model.Resources.OfType<ProjectResource>())
-            {
-                project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = milliseconds));
-            }
-
-            return Task.CompletedTask;
-        });
-
-        return builder;
+        return builder.SetOnEveryProjectWhileRunning("OTEL_METRIC_EXPORT_INTERVAL", milliseconds);
     }
 }
