@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Birthday.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
@@ -12,7 +13,8 @@ namespace Birthday.Tests.Integration;
 /// <summary>
 /// The whole application, booted once for every integration test: host-mode servers in a fresh temporary state folder,
 /// all replicas, the gateway. Tests make their own data (unique names), so they never depend on each other's order.
-/// Disposing stops everything and checks that no server process it started is left behind.
+/// The services export their telemetry to a receiver in the test process (<see cref="Telemetry"/>), where a dashboard
+/// would otherwise receive it. Disposing stops everything and checks that no server process it started is left behind.
 /// </summary>
 public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifetime
 {
@@ -33,9 +35,13 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
 
     public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
 
+    /// <summary>Every span the services have exported since the application started: the traces a dashboard would list.</summary>
+    public OtlpTraceReceiver Telemetry { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Certificate = GatewayCertificate.Create(_stateDirectory);
+        Telemetry = await OtlpTraceReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
         [
             "--Infrastructure:Mode=host",
@@ -69,6 +75,7 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             $"--GatewayCertificate:Path={Certificate.Path}",
             $"--GatewayCertificate:Password={GatewayCertificate.Password}",
         ]);
+        builder.ExportTelemetryTo(Telemetry);
         _app = await builder.BuildAsync();
         _logs.Follow(_app);
         _serverProcesses.Follow(_app);
@@ -106,6 +113,11 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
 
         var survivors = await _serverProcesses.WaitUntilAllExitedAsync(_stateDirectory, TimeSpan.FromSeconds(45));
