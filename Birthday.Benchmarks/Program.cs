@@ -36,6 +36,9 @@ return command switch
         int.Parse(Option("messages", "5000"), CultureInfo.InvariantCulture),
         Option("rows", string.Join(',', FaultsBenchmark.AllRows)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         output),
+    "idle-traces" => await IdleTracesBenchmark.RunAsync(
+        TimeSpan.FromMinutes(int.Parse(Option("minutes", "10"), CultureInfo.InvariantCulture)),
+        output),
     _ => Usage(),
 };
 
@@ -47,6 +50,7 @@ static int Usage()
                bench.sh steady [--per-second 10] [--seconds 180] [--worker-skew-ms -500]
                bench.sh crud [--connections 10,64] [--seconds 20] [--gateway http://127.0.0.1:5100 (an app run.sh started)]
                bench.sh faults [--messages 5000] [--rows worker,scheduler,postgres,replica,redis,rabbitmq,restart]
+               bench.sh idle-traces [--minutes 10]
         """);
     return 2;
 }
