@@ -70,6 +70,18 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Each trace received so far, by its earliest span: how a trace viewer lists traces, one whose root never arrived
+    /// (its parent was not recorded, or is in a process that exports nothing) included.
+    /// </summary>
+    public IReadOnlyList<ReceivedSpan> TraceStarts()
+    {
+        lock (_spans)
+        {
+            return [.. _traces.Values.Select(trace => trace.MinBy(span => span.Start)!)];
+        }
+    }
+
     /// <summary>The spans of one trace received so far, in the order they arrived.</summary>
     public IReadOnlyList<ReceivedSpan> Trace(string traceId)
     {
