@@ -60,6 +60,9 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
 // While running here, a service whose launcher was killed outright ends itself instead of running on unowned.
 builder.StopServicesWithTheirLauncher();
 
+// While running here, every trace is kept unless its parent was deliberately not recorded (a health probe's).
+builder.KeepEveryTraceItsParentKeeps();
+
 // `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
 builder.AddComposeExport();
 
