@@ -65,6 +65,9 @@ builder.StopServicesWithTheirLauncher();
 // While running, metrics reach the dashboard every 5 s (Dashboard:MetricExportInterval) rather than Aspire's every second.
 builder.ExportMetricsEveryFewSeconds();
 
+// While running here, every trace is kept unless its parent was deliberately not recorded (a health probe's).
+builder.KeepEveryTraceItsParentKeeps();
+
 // `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
 builder.AddComposeExport();
 

@@ -1,6 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
+using Birthday.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -35,7 +35,9 @@ public sealed class BenchmarkApplication : IAsyncDisposable
     public bool KeepState { get; set; }
 
     /// <param name="stateDirectory">An existing state folder to start on (a restart); a fresh temporary one otherwise.</param>
-    public static async Task<BenchmarkApplication> StartAsync(IEnumerable<string> settings, TimeSpan timeout, string? stateDirectory = null)
+    /// <param name="telemetry">Where the services send their telemetry; by default where Aspire points them (a dashboard's address).</param>
+    public static async Task<BenchmarkApplication> StartAsync(IEnumerable<string> settings, TimeSpan timeout, string? stateDirectory = null,
+        OtlpTraceReceiver? telemetry = null)
     {
         var state = stateDirectory ?? Directory.CreateTempSubdirectory("birthday-bench-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
@@ -48,6 +50,11 @@ public sealed class BenchmarkApplication : IAsyncDisposable
             // Servers and services failing their health checks while they start is expected; StartAsync reports one
             // that never becomes healthy.
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
+        if (telemetry is not null)
+        {
+            builder.ExportTelemetryTo(telemetry);
+        }
+
         var app = await builder.BuildAsync();
         using var cancellation = new CancellationTokenSource(timeout);
         await app.StartAsync(cancellation.Token);

@@ -44,6 +44,9 @@ return command switch
         new Uri(Option("gateway", "http://127.0.0.1:5100")),
         double.Parse(Option("per-second", "100"), CultureInfo.InvariantCulture),
         Option("email-prefix", $"bad-input-{Guid.NewGuid():N}-")),
+    "idle-traces" => await IdleTracesBenchmark.RunAsync(
+        TimeSpan.FromMinutes(int.Parse(Option("minutes", "10"), CultureInfo.InvariantCulture)),
+        output),
     _ => Usage(),
 };
 
@@ -57,6 +60,7 @@ static int Usage()
                bench.sh faults [--messages 5000] [--rows worker,scheduler,postgres,replica,redis,rabbitmq,restart]
                bench.sh first-burst [--concurrency 50] [--rounds 3]
                bench.sh bad-input [--gateway URL] [--per-second 100] [--email-prefix P] (a check, not a figure: exit 1 on a wrong answer)
+               bench.sh idle-traces [--minutes 10]
         """);
     return 2;
 }

@@ -20,6 +20,7 @@ internal sealed class ComposeFileWriter
     private const string HttpsPublishVariable = "GATEWAY_HTTPS_PUBLISH";
     private const string DashboardOtlpKey = "DASHBOARD_OTLP_API_KEY";
     private const string DashboardBrowserToken = "DASHBOARD_BROWSER_TOKEN";
+    private const string TraceSampleRatio = "TRACE_SAMPLE_RATIO";
 
     /// <summary>The non-root user of the .NET SDK's container images (UID 1654).</summary>
     private const string DotnetImageUser = "app";
@@ -113,6 +114,8 @@ internal sealed class ComposeFileWriter
             .AppendLine("# Optional. Where the gateway publishes HTTP and HTTPS on the host ([address:]port; default: ports 80 and 443 on every address).")
             .AppendLine(CultureInfo.InvariantCulture, $"# {HttpPublishVariable}=80")
             .AppendLine(CultureInfo.InvariantCulture, $"# {HttpsPublishVariable}=443")
+            .AppendLine("# Optional. The share of traces the services keep, 0 to 1 (default 1: every trace; under load e.g. 0.1).")
+            .AppendLine(CultureInfo.InvariantCulture, $"# {TraceSampleRatio}=1")
             .AppendLine("# Optional. The server images, for a mirror or a pinned digest (default: the official images below).");
         foreach (var (variable, image) in _imageVariables)
         {
@@ -225,6 +228,13 @@ internal sealed class ComposeFileWriter
         {
             service["ports"] = ports;
         }
+
+        // The share of traces kept (OpenTelemetry's standard sampler variables): every trace unless the env file lowers
+        // it. Behind the public door each service follows the decision of the trace it continues, so a kept request
+        // keeps its whole story; the door itself decides by trace id alone, so a caller's "sampled" flag cannot raise
+        // the share.
+        environment["OTEL_TRACES_SAMPLER"] = ports.Count > 0 ? "traceidratio" : "parentbased_traceidratio";
+        environment["OTEL_TRACES_SAMPLER_ARG"] = $"${{{TraceSampleRatio}:-1}}";
 
         return Finish(name, service, ["CMD", "bash", "-c", ManifestExpressions.Escape(ProjectHealthCommand)], cpus: "1", memory: "512m");
     }

@@ -35,7 +35,8 @@ public static class OpenTelemetryExtensions
                     // Health probes arrive every few seconds from the orchestrator and the gateway; tracing them buries real requests.
                     aspnet.Filter = context => !IsHealthProbe(context.Request.Path.Value))
                 // The same for the probes this service sends (the gateway checks every api instance every few seconds).
-                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsHealthProbe(request.RequestUri?.AbsolutePath)));
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsHealthProbe(request.RequestUri?.AbsolutePath))
+                .AddProcessor(new StandaloneDependencyCallFilter()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

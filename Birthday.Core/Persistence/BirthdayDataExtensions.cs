@@ -60,12 +60,13 @@ public static class BirthdayDataExtensions
             .UseSnakeCaseNamingConvention();
 
     /// <summary>
-    /// A database call is traced only as a part of something: a request, a delivery, a named unit of background work.
-    /// Otherwise every poll that finds nothing, every health probe and every virtual-clock read is a trace of its own:
-    /// tens of thousands in ten idle minutes, burying the traces a person looks for (and costing their export).
+    /// A database call is traced only as a part of something recorded: a request, a delivery, a named unit of background
+    /// work. Otherwise every poll that finds nothing, every health probe (its request span is not recorded) and every
+    /// virtual-clock read is a trace of its own: tens of thousands in ten idle minutes, burying the traces a person
+    /// looks for (and costing their export).
     /// </summary>
     private static void TraceOnlyWithinWork(NpgsqlDataSourceBuilder dataSource) =>
         dataSource.ConfigureTracing(tracing => tracing
-            .ConfigureCommandFilter(_ => Activity.Current is not null)
-            .ConfigureBatchFilter(_ => Activity.Current is not null));
+            .ConfigureCommandFilter(_ => Activity.Current is { Recorded: true })
+            .ConfigureBatchFilter(_ => Activity.Current is { Recorded: true }));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Birthday.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -10,7 +11,8 @@ namespace Birthday.Tests.Integration;
 /// <summary>
 /// The whole application, booted once for every integration test: host-mode servers in a fresh temporary state folder,
 /// all replicas, the gateway. Tests make their own data (unique names), so they never depend on each other's order.
-/// Disposing stops everything and checks that no server process it started is left behind.
+/// The services export their telemetry to a receiver in the test process (<see cref="Telemetry"/>), where a dashboard
+/// would otherwise receive it. Disposing stops everything and checks that no server process it started is left behind.
 /// <para>
 /// <c>BIRTHDAY_TESTS_INFRASTRUCTURE=containers</c> (or <c>auto</c> with an engine answering) boots the servers as
 /// containers instead (the AppHost's container mode), with the images the AppHost's own settings name
@@ -41,10 +43,14 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
 
     public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
 
+    /// <summary>Every span the services have exported since the application started: the traces a dashboard would list.</summary>
+    public OtlpTraceReceiver Telemetry { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Certificate = GatewayCertificate.Create(_stateDirectory);
         var started = System.Diagnostics.Stopwatch.StartNew();
+        Telemetry = await OtlpTraceReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
         [
             $"--Infrastructure:Mode={InfrastructureMode}",
@@ -78,6 +84,7 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             $"--GatewayCertificate:Path={Certificate.Path}",
             $"--GatewayCertificate:Password={GatewayCertificate.Password}",
         ]);
+        builder.ExportTelemetryTo(Telemetry);
         _app = await builder.BuildAsync();
         _logs.Follow(_app);
         _serverProcesses.Follow(_app);
@@ -120,6 +127,11 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
 
         var survivors = await _serverProcesses.WaitUntilAllExitedAsync(_stateDirectory, TimeSpan.FromSeconds(45));

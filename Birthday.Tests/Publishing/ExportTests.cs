@@ -104,6 +104,22 @@ public sealed class ExportTests(FreshExport export) : IClassFixture<FreshExport>
     }
 
     [Fact]
+    public async Task Every_service_keeps_every_trace_unless_the_env_file_lowers_the_share_and_the_public_door_decides_by_trace_id()
+    {
+        var projects = Services(await ReadComposeAsync())
+            .Where(service => service.Definition["image"].ToString().Contains("${REGISTRY", StringComparison.Ordinal))
+            .ToDictionary(service => service.Name, service => (YamlMappingNode)service.Definition["environment"]);
+
+        Assert.NotEmpty(projects);
+        foreach (var (name, environment) in projects)
+        {
+            // A caller's "sampled" flag is not obeyed at the public door; behind it, each service follows the trace it continues.
+            Assert.Equal(name == "gateway" ? "traceidratio" : "parentbased_traceidratio", environment["OTEL_TRACES_SAMPLER"].ToString());
+            Assert.Equal("${TRACE_SAMPLE_RATIO:-1}", environment["OTEL_TRACES_SAMPLER_ARG"].ToString());
+        }
+    }
+
+    [Fact]
     public async Task No_password_key_or_cookie_is_written_into_the_compose_file()
     {
         foreach (var (name, service) in Services(await ReadComposeAsync()))
