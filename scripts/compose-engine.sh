@@ -10,6 +10,16 @@ ENGINE_PACKAGES=(docker.io docker-compose debootstrap)
 DOCKER=/usr/bin/docker
 export DOCKER
 
+# fresh_run_dir DIR: an empty run folder; nothing of an earlier run (the engine's data root and its mounts, volumes,
+# secrets) is carried over.
+fresh_run_dir() {
+  if [ -d "$1" ]; then
+    awk -v root="$1" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" || true; done
+    rm -rf "$1"
+  fi
+  mkdir -p "$1"
+}
+
 engine_install() {
   install_debian_packages "the Compose check" "${ENGINE_PACKAGES[@]}"
 }

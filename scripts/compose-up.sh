@@ -46,17 +46,12 @@ RUN_DIR="$STATE_DIR/run"
 PROJECT=birthday-check
 COMPOSE_FILE="$REPO/deploy/docker-compose.prod.yml"
 mkdir -p "$STATE_DIR"
-# A fresh run folder: nothing (data root, volumes, secrets) is carried over from an earlier run.
-if [ -d "$RUN_DIR" ]; then
-  awk -v root="$RUN_DIR" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" || true; done
-  rm -rf "$RUN_DIR"
-fi
-mkdir -p "$RUN_DIR"
 export RUN_DIR
 
 source scripts/prerequisites.sh
 source scripts/compose-engine.sh
 source scripts/compose-images.sh
+fresh_run_dir "$RUN_DIR"
 
 START=$(date +%s)
 now() { date +%s.%N; }

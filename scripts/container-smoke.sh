@@ -38,17 +38,13 @@ fi
 STATE_DIR="$REPO/.state/container-smoke"
 RUN_DIR="$STATE_DIR/run"
 mkdir -p "$STATE_DIR" "$REPO/.state/compose"
-# A fresh run folder: nothing (data root, volumes) is carried over from an earlier run.
-if [ -d "$RUN_DIR" ]; then
-  awk -v root="$RUN_DIR" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" || true; done
-  rm -rf "$RUN_DIR"
-fi
-mkdir -p "$RUN_DIR/contexts"
 export RUN_DIR
 
 source scripts/prerequisites.sh
 source scripts/compose-engine.sh
 source scripts/compose-images.sh
+fresh_run_dir "$RUN_DIR"
+mkdir -p "$RUN_DIR/contexts"
 require_dotnet
 
 START=$(date +%s)
