@@ -47,9 +47,10 @@ builder.AddProject<Projects.Birthday_Worker>("worker")
     .WithHttpHealthCheck("/health");
 
 // The only public door: the users API, balanced over every api instance. It starts with them and is healthy once one
-// of them is.
+// of them is. It answers reads of unchanged users from its memory while it hears the api's change announcements in Redis.
 builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithClusterDestinations("api", api)
+    .WithReference(infra.Cache) // not waited for: without Redis the gateway forwards every read
     .WithForwardedSettings("Gateway")
     // The edge: X-Forwarded-For from a client is never trusted here (rate limits go by the caller's own address).
     .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")

@@ -28,6 +28,10 @@ public sealed class GatewayOptions
     [Required]
     [ValidateObjectMembers]
     public EdgeLimitOptions Edge { get; set; } = new();
+
+    [Required]
+    [ValidateObjectMembers]
+    public ReadCache.UserReadCacheOptions UserCache { get; set; } = new();
 }
 
 /// <summary>

@@ -1,10 +1,12 @@
 using Birthday.Gateway;
+using Birthday.Gateway.ReadCache;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayServer();
 builder.AddApiReverseProxy();
 builder.AddClientRateLimits();
+builder.AddUserReadCache();
 
 var app = builder.Build();
 app.UseSecurityHeaders();

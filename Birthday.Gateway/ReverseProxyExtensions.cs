@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Birthday.Gateway;
@@ -49,15 +50,19 @@ public static class ReverseProxyExtensions
                     return ValueTask.CompletedTask;
                 });
             });
+        // The passive policy keeps an instance out for the longer of its ReactivationPeriod and this window (60 s by
+        // default): an api instance restarted after a crash would be left unused for a minute after it is healthy again.
+        builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(passive => passive.DetectionWindowSize = TimeSpan.FromSeconds(10));
         builder.Services.AddHealthChecks().AddCheck<ApiClusterHealthCheck>("api-cluster");
         return builder;
     }
 
-    /// <summary>The proxied routes, with YARP's standard pipeline and one step of ours in front of load balancing.</summary>
+    /// <summary>The proxied routes, with YARP's standard pipeline and two steps of ours in front of load balancing.</summary>
     public static WebApplication MapApiReverseProxy(this WebApplication app)
     {
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.Use(ReadCache.UserReadCaching.InvokeAsync);
             pipeline.Use(IdempotentRetry.InvokeAsync);
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();

@@ -1,8 +1,6 @@
 using Birthday.Api.Users;
 using Birthday.Core.Messages;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StackExchange.Redis;
 
 namespace Birthday.Api.Extensions;
 
@@ -11,14 +9,10 @@ public static class UsersApiExtensions
     /// <summary>The users API's own services: reads, writes, the shared cache, and the occasion rules they apply.</summary>
     public static WebApplicationBuilder AddUsersApi(this WebApplicationBuilder builder)
     {
-        // Aspire's Redis client (tracing) owns the connection; the distributed cache under HybridCache reuses it. Redis is
-        // a help, not a need (reads fall back to the database), so its absence makes the api Degraded, not unready.
+        // Aspire's Redis client (tracing) owns the connection the user cache uses. Redis is a help, not a need (reads
+        // fall back to the database), so its absence makes the api Degraded, not unready.
         builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);
-        builder.Services.AddStackExchangeRedisCache(_ => { });
-        builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, services) =>
-            options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
-        builder.Services.AddHybridCache();
 
         builder.AddOccasionRules();
         builder.Services.AddSingleton<UserCache>();

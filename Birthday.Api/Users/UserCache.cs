@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Caching.Hybrid;
+using System.Text.Json;
+using Birthday.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Birthday.Api.Users;
 
 /// <summary>
-/// Users by id in Redis, shared by every api replica. Writes put the new state here before they answer, so a client
-/// reads its own write whichever replica serves the next GET. There is no per-replica memory layer: one replica could
-/// not learn that another changed the user.
+/// Users by id in Redis, shared by every api replica: one string per user (its JSON), or an empty string for a user known
+/// to be gone. Writes put the new state here, and announce the change on <see cref="UserChangeChannel"/>, before they
+/// answer, so a client reads its own write whichever replica or cache serves the next GET. There is no per-replica
+/// memory layer here; the gateway keeps one, emptied by those announcements.
 /// </summary>
 /// <remarks>
 /// Without Redis the api goes on: reads skip the cache (and read the primary, see <see cref="UserQueries"/>), and the
@@ -17,21 +19,17 @@ namespace Birthday.Api.Users;
 /// </remarks>
 public sealed partial class UserCache
 {
-    private static readonly HybridCacheEntryOptions Options = new()
-    {
-        // Short enough that a read which raced a write (and cached what it read from the replica) corrects itself soon.
-        Expiration = TimeSpan.FromMinutes(1),
-        Flags = HybridCacheEntryFlags.DisableLocalCache,
-    };
+    // Short enough that a read which raced a write (and cached what it read from the replica) corrects itself soon.
+    private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
+    private static readonly RedisChannel Changes = RedisChannel.Literal(UserChangeChannel.Name);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly HybridCache _cache;
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<UserCache> _logger;
     private readonly ConcurrentDictionary<Guid, bool> _writtenWhileAway = new();
 
-    public UserCache(HybridCache cache, IConnectionMultiplexer redis, ILogger<UserCache> logger)
+    public UserCache(IConnectionMultiplexer redis, ILogger<UserCache> logger)
     {
-        _cache = cache;
         _redis = redis;
         _logger = logger;
         _redis.ConnectionRestored += (_, _) => _ = ForgetWrittenWhileAwayAsync();
@@ -40,26 +38,81 @@ public sealed partial class UserCache
     /// <summary>Whether Redis is there to be asked; when it is not, callers read what only the primary knows for sure.</summary>
     public bool IsAvailable => _redis.IsConnected;
 
-    public ValueTask<UserResponse?> GetOrLoadAsync(Guid id, Func<CancellationToken, ValueTask<UserResponse?>> load, CancellationToken cancellationToken) =>
-        IsAvailable
-            ? _cache.GetOrCreateAsync(Key(id), load, static (load, ct) => load(ct), Options, cancellationToken: cancellationToken)
-            : load(cancellationToken);
+    /// <summary>The cached user (null if known to be gone), or what <paramref name="load"/> finds, which is then cached.</summary>
+    public async ValueTask<UserResponse?> GetOrLoadAsync(Guid id, Func<CancellationToken, ValueTask<UserResponse?>> load, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        if (!IsAvailable)
+        {
+            return await load(cancellationToken);
+        }
 
-    public ValueTask RememberAsync(UserResponse user, CancellationToken cancellationToken)
+        var database = _redis.GetDatabase();
+        RedisValue cached;
+        try
+        {
+            cached = await database.StringGetAsync(Key(id));
+        }
+        catch (RedisException ex)
+        {
+            CacheNotRead(_logger, ex, id);
+            return await load(cancellationToken);
+        }
+
+        if (cached.HasValue)
+        {
+            var json = (ReadOnlyMemory<byte>)cached;
+            return json.IsEmpty ? null : JsonSerializer.Deserialize<UserResponse>(json.Span, Json);
+        }
+
+        var user = await load(cancellationToken);
+        try
+        {
+            // Only if still absent: a write that committed meanwhile has put a newer state here, which this read must not hide.
+            await database.StringSetAsync(Key(id), Serialize(user), Expiry, When.NotExists);
+        }
+        catch (RedisException ex)
+        {
+            CacheNotRead(_logger, ex, id);
+        }
+
+        return user;
+    }
+
+    public Task RememberAsync(UserResponse user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return IsAvailable ? _cache.SetAsync(Key(user.Id), user, Options, cancellationToken: cancellationToken) : WrittenWhileAway(user.Id);
+        return WriteAsync(user.Id, Serialize(user));
     }
 
     /// <summary>Remembers that the user is gone, so a GET right after DELETE is 404 even if the replica still has it.</summary>
-    public ValueTask ForgetAsync(Guid id, CancellationToken cancellationToken) =>
-        IsAvailable ? _cache.SetAsync<UserResponse?>(Key(id), null, Options, cancellationToken: cancellationToken) : WrittenWhileAway(id);
+    public Task ForgetAsync(Guid id) => WriteAsync(id, RedisValue.EmptyString);
 
-    private ValueTask WrittenWhileAway(Guid id)
+    private async Task WriteAsync(Guid id, RedisValue value)
     {
-        _writtenWhileAway[id] = true;
-        return ValueTask.CompletedTask;
+        if (!IsAvailable)
+        {
+            _writtenWhileAway[id] = true;
+            return;
+        }
+
+        // Both commands leave in one write to the socket; the announcement follows the new state, so a cache that drops
+        // the user on hearing it and asks again gets the new state.
+        var database = _redis.GetDatabase();
+        try
+        {
+            await Task.WhenAll(database.StringSetAsync(Key(id), value, Expiry), database.PublishAsync(Changes, id.ToString("N")));
+        }
+        catch (RedisException ex)
+        {
+            // The write is committed and must still be answered as done; the cached state is dropped once Redis is back.
+            _writtenWhileAway[id] = true;
+            CacheNotWritten(_logger, ex, id);
+        }
     }
+
+    private static RedisValue Serialize(UserResponse? user) =>
+        user is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(user, Json);
 
     private async Task ForgetWrittenWhileAwayAsync()
     {
@@ -69,6 +122,7 @@ public sealed partial class UserCache
             try
             {
                 await database.KeyDeleteAsync(Key(id));
+                await database.PublishAsync(Changes, id.ToString("N"));
                 _writtenWhileAway.TryRemove(id, out _);
             }
             catch (RedisException ex)
@@ -80,6 +134,12 @@ public sealed partial class UserCache
     }
 
     private static string Key(Guid id) => $"user:{id:N}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer for user {UserId}; read from the database instead")]
+    private static partial void CacheNotRead(ILogger logger, Exception exception, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not take the new state of user {UserId}; it is dropped from the cache once Redis answers again")]
+    private static partial void CacheNotWritten(ILogger logger, Exception exception, Guid userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not drop user {UserId}, written while Redis was away, from the cache; it expires within a minute")]
     private static partial void StaleEntryNotDropped(ILogger logger, Exception exception, Guid userId);

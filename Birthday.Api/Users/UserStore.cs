@@ -33,7 +33,7 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             return UserWriteResult.Saved(UserResponse.From(user));
         }, cancellationToken);
 
-        await RememberAsync(result, cancellationToken);
+        await RememberAsync(result);
         return result;
     }
 
@@ -59,7 +59,7 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             return UserWriteResult.Saved(UserResponse.From(user));
         }, cancellationToken);
 
-        await RememberAsync(result, cancellationToken);
+        await RememberAsync(result);
         return result;
     }
 
@@ -83,7 +83,7 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
 
         if (result.Outcome is UserWriteOutcome.Done or UserWriteOutcome.NotFound)
         {
-            await cache.ForgetAsync(id, cancellationToken);
+            await cache.ForgetAsync(id);
         }
 
         return result;
@@ -144,11 +144,11 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
         }
     }
 
-    private async Task RememberAsync(UserWriteResult result, CancellationToken cancellationToken)
+    private async Task RememberAsync(UserWriteResult result)
     {
         if (result is { Outcome: UserWriteOutcome.Done, User: { } user })
         {
-            await cache.RememberAsync(user, cancellationToken);
+            await cache.RememberAsync(user);
         }
     }
 }

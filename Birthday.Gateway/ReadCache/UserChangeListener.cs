@@ -1,0 +1,69 @@
+using Birthday.ServiceDefaults;
+using StackExchange.Redis;
+
+namespace Birthday.Gateway.ReadCache;
+
+/// <summary>
+/// Hears the api's announcements of changed users (<see cref="UserChangeChannel"/>) and drops those users from the
+/// <see cref="UserReadCache"/>. The cache serves only while this hears: when the connection to Redis breaks, the cache is
+/// emptied and stays off until the subscription is back.
+/// </summary>
+public sealed partial class UserChangeListener(IConnectionMultiplexer redis, UserReadCache cache, ILogger<UserChangeListener> logger)
+    : BackgroundService
+{
+    private static readonly RedisChannel Channel = RedisChannel.Literal(UserChangeChannel.Name);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        redis.ConnectionFailed += OnConnectionFailed;
+        redis.ConnectionRestored += OnConnectionRestored;
+        var subscriber = redis.GetSubscriber();
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                // StackExchange.Redis subscribes again by itself after a reconnect; this is only the first subscription.
+                await subscriber.SubscribeAsync(Channel, (_, message) =>
+                {
+                    if (Guid.TryParse(message.ToString(), out var id))
+                    {
+                        cache.Drop(id);
+                    }
+                });
+                cache.SetListening(subscriber.IsConnected(Channel));
+                Listening(logger);
+                return;
+            }
+            catch (RedisException ex)
+            {
+                NotListening(logger, ex, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt)), stoppingToken);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        redis.ConnectionFailed -= OnConnectionFailed;
+        redis.ConnectionRestored -= OnConnectionRestored;
+        base.Dispose();
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        cache.SetListening(false);
+        StoppedServing(logger, e.ConnectionType, e.FailureType);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
+        cache.SetListening(redis.GetSubscriber().IsConnected(Channel));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for changed users; single-user reads are answered from memory")]
+    private static partial void Listening(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot listen for changed users yet (attempt {Attempt}); every read goes to the api")]
+    private static partial void NotListening(ILogger logger, Exception exception, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection lost ({FailureType}): the read cache is emptied and off until it is back")]
+    private static partial void StoppedServing(ILogger logger, ConnectionType connectionType, ConnectionFailureType failureType);
+}
