@@ -5,7 +5,10 @@ namespace Birthday.Scheduler;
 
 public static class SchedulerExtensions
 {
-    /// <summary>The dispatch loop (due rows → queue) and the maintenance loop (leases, missed rows, chain repair).</summary>
+    /// <summary>
+    /// The dispatch loop (due rows → queue), what wakes it (<see cref="DueSoonListener"/>, the clock in virtual time), and
+    /// the maintenance loop (leases, missed rows, chain repair).
+    /// </summary>
     public static WebApplicationBuilder AddMessageScheduling(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SchedulerOptions>()
@@ -13,9 +16,11 @@ public static class SchedulerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<SchedulerMetrics>();
+        builder.Services.AddSingleton<DispatchWakeUp>();
         builder.Services.AddScoped<DueMessageDispatcher>();
         builder.Services.AddScoped<MessageMaintenance>();
         builder.Services.AddHostedService<DispatchLoop>();
+        builder.Services.AddHostedService<DueSoonListener>();
         builder.Services.AddHostedService<MaintenanceLoop>();
         return builder;
     }

@@ -15,7 +15,12 @@ public sealed class SchedulerOptions
     [Range(1, Core.Messaging.DeliveryRequest.MaxMessageIds)]
     public int RowsPerQueueMessage { get; set; } = 20;
 
-    /// <summary>Pause between claims when the last one found less than a full batch (the lateness floor for a due message).</summary>
+    /// <summary>
+    /// The shortest time from one claim to the next when the last one found less than a full batch: however often writes
+    /// signal, a scheduler claims at most this often. A row that comes due while nothing else is being claimed is claimed
+    /// at its due instant; one that comes due (or is signalled) within this long of the last claim waits for the rest of it.
+    /// The longest wait is <c>Delivery:IdlePollInterval</c>.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

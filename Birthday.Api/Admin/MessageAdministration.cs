@@ -29,16 +29,28 @@ public sealed class MessageAdministration(BirthdayDbContext db, IClock clock, IO
     /// </summary>
     public async Task<RedriveResult> RedriveFailedAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetCurrentInstant();
-        var oldest = now - Duration.FromTimeSpan(delivery.Value.Lateness);
-        var redriven = await db.Messages
-            .Where(m => m.Status == MessageStatus.Failed && m.DueAt >= oldest && db.Users.Any(u => u.Id == m.UserId && u.DeletedAt == null))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(m => m.Status, MessageStatus.Pending)
-                .SetProperty(m => m.Attempts, 0)
-                .SetProperty(m => m.NextAttemptAt, now)
-                .SetProperty(m => m.LastError, m => "re-driven by an admin; was: " + m.LastError)
-                .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+        var redriven = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetCurrentInstant();
+            var oldest = now - Duration.FromTimeSpan(delivery.Value.Lateness);
+            var count = await db.Messages
+                .Where(m => m.Status == MessageStatus.Failed && m.DueAt >= oldest && db.Users.Any(u => u.Id == m.UserId && u.DeletedAt == null))
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(m => m.Status, MessageStatus.Pending)
+                    .SetProperty(m => m.Attempts, 0)
+                    .SetProperty(m => m.NextAttemptAt, now)
+                    .SetProperty(m => m.LastError, m => "re-driven by an admin; was: " + m.LastError)
+                    .SetProperty(m => m.UpdatedAt, now), ct);
+            // Due at once: the schedulers hear of them at the commit instead of at their next idle look.
+            if (count > 0)
+            {
+                await DueSoonNotification.SendAsync(db.Database, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+            return count;
+        }, cancellationToken);
         var skipped = await db.Messages.LongCountAsync(m => m.Status == MessageStatus.Failed, cancellationToken);
         return new RedriveResult(redriven, skipped, skipped > 0 ? "Failed messages past the lateness limit, or of deleted users, stay Failed." : null);
     }

@@ -2,6 +2,7 @@ using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace Birthday.Api.Users;
 /// request; the rules across fields are checked by the changes themselves on the user they produce (for an update, the
 /// stored user locked in this transaction), and a refusal comes back as an outcome like any other.
 /// </summary>
-public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, UserCache cache, IClock clock)
+public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, UserCache cache, IClock clock, IOptions<DeliveryOptions> delivery)
 {
     public async Task<UserWriteResult> CreateAsync(UserChanges changes, CancellationToken cancellationToken)
     {
@@ -28,8 +29,10 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
         {
             // One SaveChanges, one batch: EF inserts the user before its messages (the foreign key orders them).
             db.Users.Add(user);
-            db.Messages.AddRange(planner.Plan(before: null, user, [], now).ToCreate);
+            var created = planner.Plan(before: null, user, [], now).ToCreate;
+            db.Messages.AddRange(created);
             await db.SaveChangesAsync(cancellationToken);
+            await WakeSchedulersIfDueSoonAsync(created, now, cancellationToken);
             return UserWriteResult.Saved(UserResponse.From(user));
         }, cancellationToken);
 
@@ -141,6 +144,19 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
         {
             db.Messages.AddRange(plan.ToCreate);
             await db.SaveChangesAsync(cancellationToken);
+            await WakeSchedulersIfDueSoonAsync(plan.ToCreate, now, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A user created or changed just before today's send time gets today's message, due within seconds: the schedulers,
+    /// asleep until the next row they knew of, hear of it when this transaction commits (<see cref="DueSoonRule"/>).
+    /// </summary>
+    private async Task WakeSchedulersIfDueSoonAsync(IReadOnlyList<Message> created, Instant now, CancellationToken cancellationToken)
+    {
+        if (DueSoonRule.AnyDueSoon(created, now, delivery.Value))
+        {
+            await DueSoonNotification.SendAsync(db.Database, cancellationToken);
         }
     }
 

@@ -31,6 +31,16 @@ public sealed class DeliveryOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// The longest the scheduler waits between claims while nothing it knows of is due sooner: it sleeps until the
+    /// earliest Pending row is due, or this long at most. A write that makes a row due sooner than the writer's now plus
+    /// this wakes the schedulers at once (<see cref="DueSoonRule"/>), so a longer wait costs no lateness, only a later
+    /// look at what the signals missed (a lost listener connection). Every service that writes messages reads it: they
+    /// must agree, which is why it lives here and not with the scheduler's own pacing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How far behind the scheduler's clock a worker's may run and still send what the scheduler claimed as due. The
     /// claim decides "due"; the worker only refuses a row claimed further ahead of its own clock than this, which takes a
     /// clock that is plainly wrong, not the milliseconds by which two machines' clocks always disagree.

@@ -65,7 +65,7 @@ public static class BirthdayDataExtensions
     /// virtual-clock read is a trace of its own: tens of thousands in ten idle minutes, burying the traces a person
     /// looks for (and costing their export).
     /// </summary>
-    private static void TraceOnlyWithinWork(NpgsqlDataSourceBuilder dataSource) =>
+    internal static void TraceOnlyWithinWork(NpgsqlDataSourceBuilder dataSource) =>
         dataSource.ConfigureTracing(tracing => tracing
             .ConfigureCommandFilter(_ => Activity.Current is { Recorded: true })
             .ConfigureBatchFilter(_ => Activity.Current is { Recorded: true }));

@@ -9,7 +9,9 @@ namespace Birthday.Core.Persistence;
 /// <summary>
 /// The bulk path for loading many users at once (an import, a benchmark): binary COPY of the users and of the open
 /// messages the planner gives them, instead of one transaction per user. The caller keeps the invariant by passing
-/// every user's planned messages.
+/// every user's planned messages. Nothing here wakes the schedulers (<see cref="Messages.DueSoonRule"/>): rows a load makes
+/// due within <c>Delivery:IdlePollInterval</c> are claimed at the schedulers' next look. The benchmarks load rows due
+/// later and then move the virtual clock, which wakes them.
 /// </summary>
 public static class UserBulkWriter
 {

@@ -16,11 +16,23 @@ public sealed class ApplicationClock(IClock system, Duration initialOffset) : IC
 
     public Duration Offset => Duration.FromTicks(Interlocked.Read(ref _offsetTicks));
 
+    /// <summary>
+    /// Raised after this clock jumped: the offset moved forward or the skew changed. Whoever sleeps until an instant by
+    /// this clock (the scheduler, until the next row is due) must wake and measure again: the instant may have come.
+    /// </summary>
+    public event EventHandler? Moved;
+
     /// <summary>How far this service's clock stands from the application's shared virtual time (zero unless a test sets it).</summary>
     public Duration Skew
     {
         get => Duration.FromTicks(Interlocked.Read(ref _skewTicks));
-        set => Interlocked.Exchange(ref _skewTicks, value.BclCompatibleTicks);
+        set
+        {
+            if (Interlocked.Exchange(ref _skewTicks, value.BclCompatibleTicks) != value.BclCompatibleTicks)
+            {
+                Moved?.Invoke(this, EventArgs.Empty);
+            }
+        }
     }
 
     public Instant GetCurrentInstant() => system.GetCurrentInstant() + Offset + Skew;
@@ -39,5 +51,7 @@ public sealed class ApplicationClock(IClock system, Duration initialOffset) : IC
             }
         }
         while (Interlocked.CompareExchange(ref _offsetTicks, ticks, current) != current);
+
+        Moved?.Invoke(this, EventArgs.Empty);
     }
 }

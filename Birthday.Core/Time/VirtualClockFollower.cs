@@ -14,7 +14,8 @@ namespace Birthday.Core.Time;
 /// <c>virtual_clock</c>, one row), so a test can move the whole application forward — to the next 09:00 somewhere, or
 /// past a day of downtime — with one UPDATE. A row of <c>virtual_clock_skew</c> named for this service
 /// (<c>Clock:Service</c>, the AppHost's resource name) sets its clock apart from the others, as a machine's clock can be.
-/// Never registered in production.
+/// Each change it adopts raises <see cref="ApplicationClock.Moved"/>, which wakes a scheduler sleeping until its next due
+/// row. Never registered in production.
 /// </summary>
 public sealed class VirtualClockFollower(
     ApplicationClock clock,

@@ -44,8 +44,19 @@ public sealed class DueMessageDispatcher(
         RETURNING m.id, m.trace_parent, m.due_at
         """;
 
-    /// <returns>How many rows were claimed and published.</returns>
-    public async Task<int> DispatchBatchAsync(IChannel channel, CancellationToken cancellationToken)
+    // Run right after the claim, in its transaction and round trip: when the earliest row it left may be claimed, so the
+    // loop can sleep until then. The same conditions as the claim's, but for the instant: rows past the lateness limit are
+    // the maintenance pass's, and a row is claimable once both its next attempt and its due time have come. Ordered by
+    // next_attempt_at, it reads the first entry of the claim's own partial index (ix_messages_pending_due).
+    private const string NextDueSql = """
+        SELECT GREATEST(next_attempt_at, due_at) FROM messages
+        WHERE status = 'Pending' AND due_at >= @oldest
+        ORDER BY next_attempt_at
+        LIMIT 1
+        """;
+
+    /// <returns>How many rows were claimed and published, and when the earliest row left may be claimed.</returns>
+    public async Task<DispatchResult> DispatchBatchAsync(IChannel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -54,10 +65,10 @@ public sealed class DueMessageDispatcher(
             var started = DateTimeOffset.UtcNow;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetCurrentInstant();
-            var claimed = await ClaimAsync(now, ct);
+            var (claimed, nextDueAt) = await ClaimAsync(now, ct);
             if (claimed.Count == 0)
             {
-                return 0;
+                return new DispatchResult(0, nextDueAt);
             }
 
             // A poll that finds nothing leaves no trace; one that claims rows is one trace, from the claim (untraced:
@@ -73,27 +84,42 @@ public sealed class DueMessageDispatcher(
                 metrics.DispatchLateness((now - row.DueAt).TotalSeconds);
             }
 
-            return claimed.Count;
+            return new DispatchResult(claimed.Count, nextDueAt);
         }, cancellationToken);
     }
 
-    private async Task<List<ClaimedRow>> ClaimAsync(Instant now, CancellationToken cancellationToken)
+    private async Task<(List<ClaimedRow> Claimed, Instant? NextDueAt)> ClaimAsync(Instant now, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand(ClaimSql, connection, (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("oldest", now - Duration.FromTimeSpan(delivery.Value.Lateness));
-        command.Parameters.AddWithValue("batch", options.Value.BatchSize);
-        command.Parameters.AddWithValue("lease", delivery.Value.EnqueuedLease);
+        var oldest = now - Duration.FromTimeSpan(delivery.Value.Lateness);
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction())
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(ClaimSql)
+                {
+                    Parameters =
+                    {
+                        new("now", now),
+                        new("oldest", oldest),
+                        new("batch", options.Value.BatchSize),
+                        new("lease", delivery.Value.EnqueuedLease),
+                    },
+                },
+                new NpgsqlBatchCommand(NextDueSql) { Parameters = { new("oldest", oldest) } },
+            },
+        };
 
         var rows = new List<ClaimedRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new ClaimedRow(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<Instant>(2)));
         }
 
-        return rows;
+        await reader.NextResultAsync(cancellationToken);
+        var nextDueAt = await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<Instant>(0) : (Instant?)null;
+        return (rows, nextDueAt);
     }
 
     private static async Task PublishAsync(IChannel channel, ClaimedRow[] rows, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Birthday.Core.Messages;
 using Birthday.Core.Occasions;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
+using Birthday.Scheduler.Dispatching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -21,6 +22,7 @@ public sealed class MessageMaintenance(
     IClock clock,
     IOptions<DeliveryOptions> delivery,
     SchedulerMetrics metrics,
+    DispatchWakeUp wakeUp,
     ILogger<MessageMaintenance> logger)
 {
     private const int BatchSize = 500;
@@ -41,6 +43,9 @@ public sealed class MessageMaintenance(
             SchedulerActivity.RecordPass($"recover {recovered} lapsed leases", started, recovered);
             metrics.Recovered(recovered);
             logger.LogWarning("{Count} messages had a lapsed lease and are Pending again", recovered);
+            // They were due when first claimed: this scheduler claims them now rather than at its next idle look. (The
+            // other replicas are not told through the database: one claim is all these rows need.)
+            wakeUp.Signal();
         }
 
         return recovered;
@@ -91,11 +96,18 @@ public sealed class MessageMaintenance(
                 }
 
                 await db.SaveChangesAsync(ct);
-                db.Messages.AddRange(missed
+                var next = missed
                     .Select(m => users.TryGetValue(m.UserId, out var user) ? chain.Next(user, m, now, lateness) : null)
-                    .OfType<Message>());
+                    .OfType<Message>()
+                    .ToList();
+                db.Messages.AddRange(next);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
+                // After a long outage the next link may itself be due already (the first occurrence within the limit).
+                if (DueSoonRule.AnyDueSoon(next, now, delivery.Value))
+                {
+                    wakeUp.Signal();
+                }
                 return missed.Count;
             }, cancellationToken);
 
@@ -172,6 +184,11 @@ public sealed class MessageMaintenance(
             // A user changed while we looked (the api wrote the link itself): leave this batch to the next pass.
             logger.LogInformation(ex, "Repair batch for {Kind} raced with a user change; retrying next pass", kindCode);
             return 0;
+        }
+
+        if (DueSoonRule.AnyDueSoon(created, now, delivery.Value))
+        {
+            wakeUp.Signal();
         }
 
         return created.Count;

@@ -117,8 +117,9 @@ public sealed class DashboardTraceTests(BirthdayApplication application) : IDisp
         await Eventually.HoldsAsync(async () => await WorkDueWithinAsync(Duration.FromSeconds(30)) == 0,
             TimeSpan.FromSeconds(90), () => "the application never became idle");
 
-        // Schedulers poll every 200 ms and recover leases every second here, and every service answers health probes
-        // every few seconds: some hundred polls and probes in the window, any of which would be a trace if it left one.
+        // Schedulers claim at least every 5 s while nothing is due and recover leases every second here, and every service
+        // answers health probes every few seconds: dozens of polls and probes in the window, any of which would be a trace
+        // if it left one.
         var from = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(10));
         var until = DateTimeOffset.UtcNow;

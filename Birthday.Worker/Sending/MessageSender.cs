@@ -225,10 +225,17 @@ public sealed class MessageSender(
         var rows = results.Select(result => Plan(result, now)).ToList();
         var outcomes = await WithConnectionAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(RecordSql, connection);
-            command.Parameters.AddWithValue("now", now);
-            RecordColumns.Bind(command.Parameters, rows, now);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var record = new NpgsqlBatchCommand(RecordSql);
+            record.Parameters.AddWithValue("now", now);
+            RecordColumns.Bind(record.Parameters, rows, now);
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { record } };
+            if (WakesSchedulers(rows, now))
+            {
+                // A batch is one implicit transaction: the schedulers hear of the rows once they are committed.
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(DueSoonNotification.NotifySql));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             var recorded = new Dictionary<Guid, (bool Recorded, bool Chained)>();
             int id = reader.GetOrdinal("id"), landed = reader.GetOrdinal("recorded"), linked = reader.GetOrdinal("chained");
             while (await reader.ReadAsync(cancellationToken))
@@ -259,6 +266,17 @@ public sealed class MessageSender(
             }
         }
     }
+
+    /// <summary>
+    /// Whether a row this record makes Pending may be claimed before the schedulers would look (<see cref="DueSoonRule"/>):
+    /// a retry due within seconds (a short Retry-After, short delays in tests), or a next link already due (the first
+    /// occurrence within the lateness limit after a long outage). The rare case: retries wait half a minute and more by
+    /// default, next links a year. Whether each row then lands is known only after the statement; a signal for one that did
+    /// not costs one empty claim.
+    /// </summary>
+    private bool WakesSchedulers(List<RecordPlan> rows, Instant now) =>
+        rows.Any(r => (r.Decision.NextAttemptAt is { } retryAt && DueSoonRule.IsDueSoon(retryAt, now, delivery.Value))
+            || (r.Next is { } next && DueSoonRule.IsDueSoon(next.NextAttemptAt, now, delivery.Value)));
 
     /// <summary>What an outcome means for the row (<see cref="OutcomeDecision"/>), and for a finished row its next occurrence.</summary>
     private RecordPlan Plan(DeliveryResult result, Instant now)
