@@ -16,7 +16,6 @@ public sealed partial class UserChangeListener(IConnectionMultiplexer redis, Use
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         redis.ConnectionFailed += OnConnectionFailed;
-        redis.ConnectionRestored += OnConnectionRestored;
         var subscriber = redis.GetSubscriber();
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
@@ -30,9 +29,8 @@ public sealed partial class UserChangeListener(IConnectionMultiplexer redis, Use
                         cache.Drop(id);
                     }
                 });
-                cache.SetListening(subscriber.IsConnected(Channel));
                 Listening(logger);
-                return;
+                break;
             }
             catch (RedisException ex)
             {
@@ -40,12 +38,20 @@ public sealed partial class UserChangeListener(IConnectionMultiplexer redis, Use
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt)), stoppingToken);
             }
         }
+
+        // A lost connection turns the cache off at once (OnConnectionFailed); it comes back on only once the subscription
+        // itself is live again, which StackExchange.Redis re-establishes some time after the connection is restored.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        do
+        {
+            cache.SetListening(subscriber.IsConnected(Channel));
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     public override void Dispose()
     {
         redis.ConnectionFailed -= OnConnectionFailed;
-        redis.ConnectionRestored -= OnConnectionRestored;
         base.Dispose();
     }
 
@@ -55,8 +61,6 @@ public sealed partial class UserChangeListener(IConnectionMultiplexer redis, Use
         StoppedServing(logger, e.ConnectionType, e.FailureType);
     }
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
-        cache.SetListening(redis.GetSubscriber().IsConnected(Channel));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for changed users; single-user reads are answered from memory")]
     private static partial void Listening(ILogger logger);
