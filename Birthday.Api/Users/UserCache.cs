@@ -19,7 +19,7 @@ namespace Birthday.Api.Users;
 /// </remarks>
 public sealed partial class UserCache
 {
-    // Short enough that a read which raced a write (and cached what it read from the replica) corrects itself soon.
+    // Bounds what a write whose new state Redis did not take (a timeout on a live connection) leaves stale.
     private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
     private static readonly RedisChannel Changes = RedisChannel.Literal(UserChangeChannel.Name);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -96,8 +96,8 @@ public sealed partial class UserCache
             return;
         }
 
-        // Both commands leave in one write to the socket; the announcement follows the new state, so a cache that drops
-        // the user on hearing it and asks again gets the new state.
+        // Pipelined, one round trip, in this order on one connection: whoever drops the user on hearing the announcement
+        // and asks again gets the new state.
         var database = _redis.GetDatabase();
         try
         {

@@ -85,13 +85,21 @@ public static class UserReadCaching
             context.Response.Body = body;
         }
 
-        var answer = context.Response;
-        if (answer.StatusCode == StatusCodes.Status200OK && answer.ContentType is { } contentType
-            && answer.Headers.ContentEncoding.Count == 0 && context.Features.Get<IForwarderErrorFeature>() is null
-            && !context.RequestAborted.IsCancellationRequested && copy.TryGetCopy(out var copied))
+        if (MayKeep(context) && copy.TryGetCopy(out var copied))
         {
-            cache.Keep(ticket, copied, contentType);
+            cache.Keep(ticket, copied, context.Response.ContentType!);
         }
+    }
+
+    /// <summary>A whole, plain 200 from the api that says nothing against being kept (as a shared HTTP cache would judge it).</summary>
+    private static bool MayKeep(HttpContext context)
+    {
+        var answer = context.Response;
+        return answer.StatusCode == StatusCodes.Status200OK && answer.ContentType is not null
+            && answer.Headers.ContentEncoding.Count == 0 && answer.Headers.SetCookie.Count == 0
+            && !answer.Headers.CacheControl.ToString().Contains("no-store", StringComparison.OrdinalIgnoreCase)
+            && !answer.Headers.CacheControl.ToString().Contains("private", StringComparison.OrdinalIgnoreCase)
+            && context.Features.Get<IForwarderErrorFeature>() is null && !context.RequestAborted.IsCancellationRequested;
     }
 
     private static bool WantsFreshAnswer(HttpRequest request) =>

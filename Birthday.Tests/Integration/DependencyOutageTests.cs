@@ -64,6 +64,9 @@ public sealed class DependencyOutageTests(BirthdayApplication application) : IDi
         {
             Assert.Equal("Renamed", (await Api.UserAsync(id)).GetProperty("firstName").GetString()); // whichever instance answers
         }
+
+        // Until an instance has reconnected, what it writes cannot reach Redis, where the others read: leave none behind.
+        await application.WaitUntilEveryApiInstanceReportsHealthyAsync("cache", timeout.Token);
     }
 
     /// <summary>Reads an existing user and a page of users, creates one and reads it back at once, updates it and reads that back.</summary>
