@@ -102,9 +102,7 @@ public static class HostRabbitMQExtensions
             .WithEnvironment("RABBITMQ_CONFIG_FILE", configFile)
             .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", pluginsFile)
             .WithEnvironment("RABBITMQ_CONF_ENV_FILE", envFile)
-            // The Erlang schedulers' busy waiting off: each idle node otherwise spins on cores it shares here with everything
-            // else (RabbitMQ's runtime tuning guide names these flags for shared and lightly loaded machines).
-            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none")
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}")
             .WithFixedPortEndpoint("amqp", amqpPort, "amqp")
             .WithFixedPortEndpoint("management", managementPort, "http")
             .WithHealthCheck(() => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, [node]))
