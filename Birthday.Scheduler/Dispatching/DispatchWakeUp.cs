@@ -62,5 +62,22 @@ public sealed class DispatchWakeUp : IDisposable
         _signalled.Dispose();
     }
 
-    private void OnClockMoved(object? sender, EventArgs e) => Signal();
+    /// <summary>
+    /// Every service follows a move of the shared virtual clock within <see cref="VirtualClockFollower.PollInterval"/>,
+    /// this one too, so the others may still read the old time when this one has moved. Claiming at once would hand the
+    /// workers rows due ahead of their clocks, which they refuse as skew (the rows then wait out their lease): the loop is
+    /// woken only once the others have had two chances to follow.
+    /// </summary>
+    private void OnClockMoved(object? sender, EventArgs e) =>
+        _ = Task.Delay(VirtualClockFollower.PollInterval * 2).ContinueWith(_ =>
+        {
+            try
+            {
+                Signal();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The scheduler is stopping.
+            }
+        }, TaskScheduler.Default);
 }
