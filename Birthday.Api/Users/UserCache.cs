@@ -73,7 +73,7 @@ public sealed partial class UserCache
         }
         catch (RedisException ex)
         {
-            CacheNotRead(_logger, ex, id);
+            CacheNotFilled(_logger, ex, id);
         }
 
         return user;
@@ -137,6 +137,9 @@ public sealed partial class UserCache
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer for user {UserId}; read from the database instead")]
     private static partial void CacheNotRead(ILogger logger, Exception exception, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not keep user {UserId} as read from the database; the next read asks the database again")]
+    private static partial void CacheNotFilled(ILogger logger, Exception exception, Guid userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not take the new state of user {UserId}; it is dropped from the cache once Redis answers again")]
     private static partial void CacheNotWritten(ILogger logger, Exception exception, Guid userId);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Birthday.Gateway.ReadCache;
 
 public static class UserReadCacheExtensions
@@ -10,7 +12,7 @@ public static class UserReadCacheExtensions
     /// </summary>
     public static WebApplicationBuilder AddUserReadCache(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserReadCache>();
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(RedisConnectionName))
             && builder.Configuration.GetValue($"{GatewayOptions.SectionName}:UserCache:Enabled", true))

@@ -79,8 +79,7 @@ public sealed class GatewayReadCacheTests(BirthdayApplication application) : IDi
         await ReadAsync(id);
         await ReadAsync(id);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/v1/users/{id}", UriKind.Relative));
-        request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+        using var request = FreshGet($"/api/v1/users/{id}");
         using var response = await _http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

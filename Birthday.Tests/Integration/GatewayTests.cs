@@ -166,8 +166,7 @@ public sealed class GatewayTests(BirthdayApplication application) : IDisposable
         {
             var wave = await Task.WhenAll(Enumerable.Range(0, Math.Min(10, requests - sent)).Select(async _ =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
-                request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+                using var request = FreshGet(path);
                 return await _http.SendAsync(request);
             }));
             foreach (var response in wave)

@@ -30,6 +30,10 @@ internal sealed class UsersApiClient(HttpClient http)
 
     public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(new Uri(path, UriKind.Relative));
 
+    /// <summary>A GET that asks for a fresh answer (<c>Cache-Control: no-cache</c>): the gateway forwards it to an api instance.</summary>
+    public static HttpRequestMessage FreshGet(string path) =>
+        new(HttpMethod.Get, new Uri(path, UriKind.Relative)) { Headers = { CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true } } };
+
     public Task<HttpResponseMessage> DeleteAsync(string id) => http.DeleteAsync(new Uri($"/api/v1/users/{id}", UriKind.Relative));
 
     public async Task<JsonElement> CreateAsync(JsonObject body)
