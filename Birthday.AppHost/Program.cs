@@ -66,8 +66,9 @@ builder.StopServicesWithTheirLauncher();
 // While running, metrics reach the dashboard every 5 s (Dashboard:MetricExportInterval) rather than Aspire's every second.
 builder.ExportMetricsEveryFewSeconds();
 
-// While running here, every trace is kept unless its parent was deliberately not recorded (a health probe's).
-builder.KeepEveryTraceItsParentKeeps();
+// While running here, every trace is kept unless its parent was deliberately not recorded (a health probe's), or the
+// share Telemetry:TraceSampleRatio gives, sampled as the exported files sample (a load test as production would run it).
+builder.SampleTracesWhileRunning();
 
 // `--operation publish --step publish-compose` writes aspire-manifest.json and, from it, deploy/docker-compose.prod.yml.
 builder.AddComposeExport();

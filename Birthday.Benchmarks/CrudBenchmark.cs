@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -19,23 +20,36 @@ public static class CrudBenchmark
     private static readonly Step[] Cycle =
         [Step.Create, Step.Read, Step.Create, Step.Update, Step.Read, Step.Create, Step.Delete, Step.Read, Step.Create, Step.Update];
 
+    /// <summary>The AppHost's setting for the share of traces kept while running (Birthday.Hosting's TraceSamplingExtensions).</summary>
+    private const string TraceSampleRatioSetting = "Telemetry:TraceSampleRatio";
+
     private static readonly string[] Zones = ["Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Melbourne", "Pacific/Honolulu", "Asia/Kathmandu"];
 
     /// <param name="gateway">A running application's gateway (started by run.sh, with its dashboard); null boots one for the run.</param>
-    public static async Task<int> RunAsync(IReadOnlyList<int> connectionCounts, TimeSpan duration, Uri? gateway, string output)
+    /// <param name="traceSampleRatio">
+    /// The share of traces kept, as production sets it (<c>TRACE_SAMPLE_RATIO</c>); null keeps every trace, as while
+    /// developing. With <paramref name="gateway"/> it only names the share run.sh was started with.
+    /// </param>
+    public static async Task<int> RunAsync(IReadOnlyList<int> connectionCounts, TimeSpan duration, Uri? gateway, double? traceSampleRatio, string output)
     {
+        var ratio = traceSampleRatio?.ToString(CultureInfo.InvariantCulture);
         var command = $"./scripts/bench.sh crud --connections {string.Join(',', connectionCounts)} --seconds {duration.TotalSeconds}"
-            + (gateway is null ? "" : $" --gateway {gateway}");
-        var report = new BenchmarkReport(gateway is null ? "crud" : "crud-with-dashboard", command);
+            + (gateway is null ? "" : $" --gateway {gateway}")
+            + (ratio is null ? "" : $" --trace-sample-ratio {ratio}");
+        var report = new BenchmarkReport((gateway is null ? "crud" : "crud-with-dashboard") + (ratio is null ? "" : $"-sampled-{ratio}"), command);
+        var sampling = ratio is null ? "every trace kept" : $"traces sampled as production sets them, a share of {ratio}";
         report.Add("application", gateway is null
-            ? "booted by the benchmark (no dashboard), rate limits off"
-            : $"already running at {gateway} (./scripts/run.sh --Gateway:RateLimits:Disabled=true, dashboard receiving telemetry)");
+            ? $"booted by the benchmark (no dashboard), rate limits off, {sampling}"
+            : $"already running at {gateway} (./scripts/run.sh --Gateway:RateLimits:Disabled=true"
+                + (ratio is null ? "" : $" --{TraceSampleRatioSetting}={ratio}") + $", dashboard receiving telemetry), {sampling}");
 
         BenchmarkApplication? app = null;
         if (gateway is null)
         {
             Console.WriteLine("Booting the application…");
-            app = await BenchmarkApplication.StartAsync(["--Gateway:RateLimits:Disabled=true"], TimeSpan.FromMinutes(5));
+            app = await BenchmarkApplication.StartAsync(
+                ["--Gateway:RateLimits:Disabled=true", .. ratio is null ? Array.Empty<string>() : [$"--{TraceSampleRatioSetting}={ratio}"]],
+                TimeSpan.FromMinutes(5));
             gateway = app.Endpoint("gateway");
         }
 
@@ -46,11 +60,15 @@ public static class CrudBenchmark
             Console.WriteLine("Warming up: the CRUD mix at 64 connections for 10 s (not counted)…");
             await LoadGenerator.RunAsync(gateway, 64, TimeSpan.FromSeconds(10), TimeSpan.Zero, MixFor($"{run}w"));
 
-            foreach (var connections in connectionCounts)
+            for (var phase = 0; phase < connectionCounts.Count; phase++)
             {
-                Console.WriteLine($"CRUD mix 40/30/20/10 through the gateway, {connections} connections, {duration.TotalSeconds} s…");
-                errors += await MeasureAsync(report, $"CRUD mix, {connections} connections", () =>
-                    LoadGenerator.RunAsync(gateway, connections, duration, TimeSpan.Zero, MixFor($"{run}c{connections}")));
+                var connections = connectionCounts[phase];
+                // A count given twice is measured twice (how the figures settle as tiering finishes): each phase is named apart.
+                var repeat = connectionCounts.Take(phase).Count(c => c == connections);
+                var label = $"CRUD mix, {connections} connections" + (repeat == 0 ? "" : $", again ({repeat + 1})");
+                Console.WriteLine($"{label}, 40/30/20/10 through the gateway, {duration.TotalSeconds} s…");
+                errors += await MeasureAsync(report, label, () =>
+                    LoadGenerator.RunAsync(gateway, connections, duration, TimeSpan.Zero, MixFor($"{run}p{phase}")));
             }
 
             var cached = await CreateUsersAsync(gateway, run, 1000);

@@ -31,6 +31,7 @@ return command switch
         [.. Option("connections", "10,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
         TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture)),
         Option("gateway", "") is { Length: > 0 } gateway ? new Uri(gateway) : null,
+        Option("trace-sample-ratio", "") is { Length: > 0 } ratio ? double.Parse(ratio, CultureInfo.InvariantCulture) : null,
         output),
     "faults" => await FaultsBenchmark.RunAsync(
         int.Parse(Option("messages", "5000"), CultureInfo.InvariantCulture),
@@ -57,6 +58,7 @@ static int Usage()
                bench.sh users [--users 1000000] [--connections 64] [--seconds 20]
                bench.sh steady [--per-second 10] [--seconds 180] [--worker-skew-ms -500]
                bench.sh crud [--connections 10,64] [--seconds 20] [--gateway http://127.0.0.1:5100 (an app run.sh started)]
+                              [--trace-sample-ratio 0.1 (traces sampled as production would)]
                bench.sh faults [--messages 5000] [--rows worker,scheduler,postgres,replica,redis,rabbitmq,restart]
                bench.sh first-burst [--concurrency 50] [--rounds 3]
                bench.sh bad-input [--gateway URL] [--per-second 100] [--email-prefix P] (a check, not a figure: exit 1 on a wrong answer)

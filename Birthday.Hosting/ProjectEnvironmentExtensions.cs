@@ -7,7 +7,12 @@ public static class ProjectEnvironmentExtensions
     /// <paramref name="name"/>: added once the model is complete, after Aspire's own settings (its OTLP ones among them),
     /// so this value is the one the service sees.
     /// </summary>
-    public static IDistributedApplicationBuilder SetOnEveryProjectWhileRunning(this IDistributedApplicationBuilder builder, string name, string value)
+    public static IDistributedApplicationBuilder SetOnEveryProjectWhileRunning(this IDistributedApplicationBuilder builder, string name, string value) =>
+        builder.SetOnEveryProjectWhileRunning(name, _ => value);
+
+    /// <summary>The same, with a value that depends on the project.</summary>
+    public static IDistributedApplicationBuilder SetOnEveryProjectWhileRunning(this IDistributedApplicationBuilder builder, string name,
+        Func<ProjectResource, string> valueFor)
     {
         if (builder.ExecutionContext.IsRunMode)
         {
@@ -15,6 +20,7 @@ public static class ProjectEnvironmentExtensions
             {
                 foreach (var project in e.Model.Resources.OfType<ProjectResource>())
                 {
+                    var value = valueFor(project);
                     project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables[name] = value));
                 }
 

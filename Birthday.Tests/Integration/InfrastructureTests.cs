@@ -237,14 +237,25 @@ public sealed class InfrastructureTests(BirthdayApplication application)
     [Fact]
     public void Every_service_runs_with_metrics_exported_every_five_seconds_not_every_second()
     {
-        // What the running services were started with (their launchers' environment), not what the model says.
         foreach (var service in application.Model.Resources.OfType<ProjectResource>())
         {
-            var launcher = application.ProcessIds(service.Name)[0];
-            var environment = File.ReadAllText($"/proc/{launcher}/environ").Split('\0');
-            Assert.Contains("OTEL_METRIC_EXPORT_INTERVAL=5000", environment);
+            Assert.Contains("OTEL_METRIC_EXPORT_INTERVAL=5000", LauncherEnvironment(service));
         }
     }
+
+    [Fact]
+    public void By_default_every_service_keeps_every_trace_unless_its_parent_was_not_kept()
+    {
+        foreach (var service in application.Model.Resources.OfType<ProjectResource>())
+        {
+            Assert.Contains("OTEL_TRACES_SAMPLER=parentbased_always_on", LauncherEnvironment(service));
+            Assert.DoesNotContain(LauncherEnvironment(service), variable => variable.StartsWith("OTEL_TRACES_SAMPLER_ARG=", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>What a running service was started with (its launcher's environment), not what the model says.</summary>
+    private string[] LauncherEnvironment(ProjectResource service) =>
+        File.ReadAllText($"/proc/{application.ProcessIds(service.Name)[0]}/environ").Split('\0');
 
     private static bool ContainerEngineAnswers()
     {
