@@ -1,11 +1,12 @@
 using Birthday.Worker.Consuming;
 using Birthday.Worker.Sending;
+using Birthday.Worker.WarmUp;
 
 namespace Birthday.Worker;
 
 public static class WorkerExtensions
 {
-    /// <summary>The queue consumer and the sender it hands each delivery to.</summary>
+    /// <summary>The queue consumer and the sender it hands each delivery to, warmed up before the worker reports ready.</summary>
     public static WebApplicationBuilder AddMessageDelivery(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<WorkerOptions>()
@@ -15,6 +16,7 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddScoped<MessageSender>();
         builder.Services.AddHostedService<DeliveryConsumer>();
+        builder.AddWarmUp<DeliveryPathWarmUp>();
         return builder;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
@@ -16,61 +15,23 @@ namespace Birthday.Api.WarmUp;
 /// paths run through this instance's own HTTP endpoint with requests that change nothing (unknown ids, a refused
 /// body), and a create runs in a transaction that is rolled back.
 /// </summary>
-public sealed partial class RequestPathWarmUp(
+public sealed class RequestPathWarmUp(
     IServer server,
     IHostApplicationLifetime lifetime,
     IServiceScopeFactory scopes,
     WarmUpState state,
-    ILogger<RequestPathWarmUp> logger) : BackgroundService
+    ILogger<RequestPathWarmUp> logger) : WarmUpService(lifetime, state, logger)
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
-
     /// <summary>Connections opened to each database at once, so a burst finds them in the pool rather than waiting on new ones.</summary>
     private const int Connections = 16;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await StartedAsync(stoppingToken))
-        {
-            return;
-        }
+    protected override string What => "every request path";
 
-        var elapsed = Stopwatch.StartNew();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        limit.CancelAfter(Limit);
-        try
-        {
-            await RequestsAsync(limit.Token);
-            await RolledBackCreateAsync(limit.Token);
-            await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => OpenConnectionsAsync(limit.Token)));
-            WarmedUp(logger, elapsed.ElapsedMilliseconds);
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            // A dependency that is away (the replica, Redis) must not keep the instance out of rotation: its own health
-            // check says so. What ran is warm; the rest warms on its first requests.
-            WarmUpFailed(logger, ex, elapsed.ElapsedMilliseconds);
-        }
-        finally
-        {
-            state.Done();
-        }
-    }
-
-    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    protected override async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        var started = new TaskCompletionSource();
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        await RequestsAsync(cancellationToken);
+        await RolledBackCreateAsync(cancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => OpenConnectionsAsync(cancellationToken)));
     }
 
     private async Task RequestsAsync(CancellationToken cancellationToken)
@@ -159,10 +120,4 @@ public sealed partial class RequestPathWarmUp(
 
         return uri.Uri;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up: every request path ran once in {ElapsedMs} ms")]
-    private static partial void WarmedUp(ILogger logger, long elapsedMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up stopped after {ElapsedMs} ms; the instance takes traffic anyway")]
-    private static partial void WarmUpFailed(ILogger logger, Exception exception, long elapsedMs);
 }

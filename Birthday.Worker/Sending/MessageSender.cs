@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
+using Birthday.Worker.WarmUp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -107,7 +108,19 @@ public sealed class MessageSender(
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         var now = clock.GetCurrentInstant();
-        var attempts = await WithConnectionAsync(async connection =>
+        var attempts = await TakeRowsAsync(messageIds, now, cancellationToken);
+
+        metrics.Skipped(messageIds.Count - attempts.Count);
+        if (attempts.Count < messageIds.Count)
+        {
+            await WarnOfHeldRowsAsync(messageIds, now, cancellationToken);
+        }
+
+        return attempts;
+    }
+
+    private Task<List<DeliveryAttempt>> TakeRowsAsync(IReadOnlyList<Guid> messageIds, Instant now, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
         {
             var ids = messageIds.ToArray();
             await using var batch = new NpgsqlBatch(connection)
@@ -139,22 +152,24 @@ public sealed class MessageSender(
             return taken;
         });
 
-        metrics.Skipped(messageIds.Count - attempts.Count);
-        if (attempts.Count < messageIds.Count)
-        {
-            await WarnOfHeldRowsAsync(messageIds, now, cancellationToken);
-        }
-
-        return attempts;
-    }
-
     /// <summary>
     /// Rows skipped because this worker's clock runs too far behind the scheduler's wait for their lease to lapse and be
     /// claimed again: late, so never silent. (Rows already done, cancelled or held by another worker are skipped quietly.)
     /// </summary>
     private async Task WarnOfHeldRowsAsync(IReadOnlyList<Guid> messageIds, Instant now, CancellationToken cancellationToken)
     {
-        var (held, latestDueAt) = await WithConnectionAsync(async connection =>
+        var (held, latestDueAt) = await CountHeldRowsAsync(messageIds, now, cancellationToken);
+        if (held > 0)
+        {
+            logger.LogError(
+                "{Count} claimed messages are due up to {DueAt}, more than Delivery:MaxClockSkew ({MaxClockSkew}) after this worker's clock ({Now}): " +
+                "its clock runs behind the scheduler's. They are sent once their lease lapses and they are claimed again.",
+                held, latestDueAt, delivery.Value.MaxClockSkew, now);
+        }
+    }
+
+    private Task<(long Held, Instant? LatestDueAt)> CountHeldRowsAsync(IReadOnlyList<Guid> messageIds, Instant now, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
         {
             await using var command = new NpgsqlCommand(HeldByClockSql, connection);
             command.Parameters.AddWithValue("ids", messageIds.ToArray());
@@ -164,14 +179,6 @@ public sealed class MessageSender(
             await reader.ReadAsync(cancellationToken);
             return (reader.GetInt64(0), reader.IsDBNull(1) ? (Instant?)null : reader.GetFieldValue<Instant>(1));
         });
-        if (held > 0)
-        {
-            logger.LogError(
-                "{Count} claimed messages are due up to {DueAt}, more than Delivery:MaxClockSkew ({MaxClockSkew}) after this worker's clock ({Now}): " +
-                "its clock runs behind the scheduler's. They are sent once their lease lapses and they are claimed again.",
-                held, latestDueAt, delivery.Value.MaxClockSkew, now);
-        }
-    }
 
     /// <summary>Sends one taken row, in the trace of the request that scheduled it; nothing is written yet.</summary>
     public async Task<DeliveryResult> SendAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
@@ -223,7 +230,31 @@ public sealed class MessageSender(
 
         var now = clock.GetCurrentInstant();
         var rows = results.Select(result => Plan(result, now)).ToList();
-        var outcomes = await WithConnectionAsync(async connection =>
+        var outcomes = await RecordRowsAsync(rows, now, cancellationToken);
+
+        foreach (var row in rows)
+        {
+            var attempt = row.Result.Attempt;
+            var (recorded, chained) = outcomes[attempt.MessageId];
+            if (!recorded)
+            {
+                // The user changed while we sent (the row was cancelled and replaced), or our lease lapsed and another
+                // worker holds the row now: the replacement or the other worker carries on.
+                logger.LogWarning("Message {MessageId} was no longer ours in Sending when its outcome {Outcome} came back; kept in the log only",
+                    attempt.MessageId, row.Result.Outcome.Kind);
+                continue;
+            }
+
+            metrics.Recorded(row.Decision.Status, row.Result.Outcome, row.Result.AnsweredAt - attempt.DueAt);
+            if (row.Next is not null && !chained)
+            {
+                logger.LogInformation("Message {MessageId}: the user already has an open {Kind} message; no new link written", attempt.MessageId, attempt.Kind);
+            }
+        }
+    }
+
+    private Task<Dictionary<Guid, (bool Recorded, bool Chained)>> RecordRowsAsync(List<RecordPlan> rows, Instant now, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
         {
             var record = new NpgsqlBatchCommand(RecordSql);
             record.Parameters.AddWithValue("now", now);
@@ -246,25 +277,21 @@ public sealed class MessageSender(
             return recorded;
         });
 
-        foreach (var row in rows)
-        {
-            var attempt = row.Result.Attempt;
-            var (recorded, chained) = outcomes[attempt.MessageId];
-            if (!recorded)
-            {
-                // The user changed while we sent (the row was cancelled and replaced), or our lease lapsed and another
-                // worker holds the row now: the replacement or the other worker carries on.
-                logger.LogWarning("Message {MessageId} was no longer ours in Sending when its outcome {Outcome} came back; kept in the log only",
-                    attempt.MessageId, row.Result.Outcome.Kind);
-                continue;
-            }
-
-            metrics.Recorded(row.Decision.Status, row.Result.Outcome, row.Result.AnsweredAt - attempt.DueAt);
-            if (row.Next is not null && !chained)
-            {
-                logger.LogInformation("Message {MessageId}: the user already has an open {Kind} message; no new link written", attempt.MessageId, attempt.Kind);
-            }
-        }
+    /// <summary>
+    /// Runs the take, held-rows and record statements once on a row that does not exist, so a fresh worker's first delivery
+    /// does not wait for them to be compiled and for its connections to open (<see cref="DeliveryPathWarmUp"/>). Nothing
+    /// matches, so nothing is written, counted or logged.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var unknown = new DeliveryAttempt(Guid.CreateVersion7(), OccasionCodes.Birthday, now.InUtc().Date, now, "warm-up@example.invalid",
+            "", "warm-up", 0, null, now, new User { Id = Guid.CreateVersion7(), FirstName = "Warm", LastName = "Up", Email = "warm-up@example.invalid", TimeZone = "Etc/UTC" });
+        await TakeRowsAsync([unknown.MessageId], now, cancellationToken);
+        await CountHeldRowsAsync([unknown.MessageId], now, cancellationToken);
+        // A passing failure: its plan writes no next occurrence, so it starts no trace of its own.
+        var failed = new DeliveryResult(unknown, SendOutcome.Transient("warm-up"), Cancel: false, now, DeliveredIn: null);
+        await RecordRowsAsync([Plan(failed, now)], now, cancellationToken);
     }
 
     /// <summary>
