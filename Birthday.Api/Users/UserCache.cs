@@ -35,14 +35,19 @@ public sealed partial class UserCache
         _redis.ConnectionRestored += (_, _) => _ = ForgetWrittenWhileAwayAsync();
     }
 
-    /// <summary>Whether Redis is there to be asked; when it is not, callers read what only the primary knows for sure.</summary>
-    public bool IsAvailable => _redis.IsConnected;
+    /// <summary>
+    /// Whether Redis holds the latest state of this user as far as this instance knows: it answers, and no write of this
+    /// user failed to reach it. When it does not, callers read what only the primary knows for sure. A user written while
+    /// Redis was away keeps its old state there until the pass after the reconnection has dropped it, and a read in
+    /// between (or after a write Redis refused on a live connection, which no reconnection follows) must not meet it.
+    /// </summary>
+    public bool HoldsLatest(Guid id) => _redis.IsConnected && !_writtenWhileAway.ContainsKey(id);
 
     /// <summary>The cached user (null if known to be gone), or what <paramref name="load"/> finds, which is then cached.</summary>
     public async ValueTask<UserResponse?> GetOrLoadAsync(Guid id, Func<CancellationToken, ValueTask<UserResponse?>> load, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(load);
-        if (!IsAvailable)
+        if (!HoldsLatest(id))
         {
             return await load(cancellationToken);
         }
@@ -53,7 +58,7 @@ public sealed partial class UserCache
         {
             cached = await database.StringGetAsync(Key(id));
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (Unanswered(ex))
         {
             CacheNotRead(_logger, ex, id);
             return await load(cancellationToken);
@@ -71,7 +76,7 @@ public sealed partial class UserCache
             // Only if still absent: a write that committed meanwhile has put a newer state here, which this read must not hide.
             await database.StringSetAsync(Key(id), Serialize(user), Expiry, When.NotExists);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (Unanswered(ex))
         {
             CacheNotFilled(_logger, ex, id);
         }
@@ -90,7 +95,7 @@ public sealed partial class UserCache
 
     private async Task WriteAsync(Guid id, RedisValue value)
     {
-        if (!IsAvailable)
+        if (!_redis.IsConnected)
         {
             _writtenWhileAway[id] = true;
             return;
@@ -103,7 +108,7 @@ public sealed partial class UserCache
         {
             await Task.WhenAll(database.StringSetAsync(Key(id), value, Expiry), database.PublishAsync(Changes, id.ToString("N")));
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (Unanswered(ex))
         {
             // The write is committed and must still be answered as done; the cached state is dropped once Redis is back.
             _writtenWhileAway[id] = true;
@@ -125,7 +130,7 @@ public sealed partial class UserCache
                 await database.PublishAsync(Changes, id.ToString("N"));
                 _writtenWhileAway.TryRemove(id, out _);
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (Unanswered(ex))
             {
                 StaleEntryNotDropped(_logger, ex, id);
                 return; // away again: the next reconnect tries the rest
@@ -134,6 +139,9 @@ public sealed partial class UserCache
     }
 
     private static string Key(Guid id) => $"user:{id:N}";
+
+    /// <summary>Redis refused or did not answer in time: a timeout is not a RedisException, and must not fail a committed write.</summary>
+    private static bool Unanswered(Exception ex) => ex is RedisException or RedisTimeoutException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer for user {UserId}; read from the database instead")]
     private static partial void CacheNotRead(ILogger logger, Exception exception, Guid userId);

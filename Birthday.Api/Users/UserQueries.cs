@@ -8,7 +8,8 @@ namespace Birthday.Api.Users;
 /// Reads users. Single users come from the shared cache (which writes fill), then the replica, then the primary: the
 /// replica may lag the primary by a few milliseconds, so "not on the replica" is confirmed on the primary before it is a 404.
 /// Lists come from the replica, where a moment's lag is harmless. Without the replica every read goes to the primary;
-/// without the cache single users are read from the primary, since only the cache carried a write past the replica's lag.
+/// without the cache single users are read from the primary, since only the cache carried a write past the replica's lag;
+/// so is a user whose latest write the cache did not take (<see cref="UserCache.HoldsLatest"/>).
 /// </summary>
 /// <remarks>
 /// The database contexts are taken from the request's services only when a read needs them: most single-user reads are
@@ -27,7 +28,7 @@ public sealed class UserQueries(IServiceProvider services, UserCache cache, Repl
         cache.GetOrLoadAsync(id, async ct =>
         {
             // A user deleted on the replica is deleted on the primary too (a delete is never undone): only "not there" asks the primary.
-            var fromReplica = cache.IsAvailable ? await FromReplicaAsync(db => ByIdAsync(db, id, ct)) : null;
+            var fromReplica = cache.HoldsLatest(id) ? await FromReplicaAsync(db => ByIdAsync(db, id, ct)) : null;
             var user = fromReplica?.Value ?? await ByIdAsync(Primary, id, ct);
             return user is { IsActive: true } ? UserResponse.From(user) : null;
         }, cancellationToken);

@@ -32,7 +32,8 @@ public sealed partial class UserChangeListener(IConnectionMultiplexer redis, Use
                 Listening(logger);
                 break;
             }
-            catch (RedisException ex)
+            // A timeout is not a RedisException; either must not end the listener.
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
                 NotListening(logger, ex, attempt);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt)), stoppingToken);

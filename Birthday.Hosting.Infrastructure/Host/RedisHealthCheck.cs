@@ -17,7 +17,7 @@ public sealed class RedisHealthCheck(string connectionString) : IHealthCheck
             await connection.GetDatabase().PingAsync();
             return HealthCheckResult.Healthy();
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
             return HealthCheckResult.Unhealthy(ex.Message, ex);
         }

@@ -1,0 +1,56 @@
+using Birthday.Api.Users;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Birthday.Tests.Unit;
+
+/// <summary>
+/// The api's user cache in Redis: reads are answered from it, and a user whose latest write Redis did not take is never
+/// answered from it as it was before that write.
+/// </summary>
+public sealed class UserCacheTests
+{
+    private static readonly UserResponse Ada = new(Guid.CreateVersion7(), "Ada", "Lovelace", "ada@example.com", "Europe/London",
+        "1815-12-10", null, null, null, "2026-12-01T00:00:00Z", "2026-12-01T00:00:00Z");
+
+    private readonly InMemoryRedis _redis = new();
+    private readonly UserCache _cache;
+
+    public UserCacheTests() => _cache = new UserCache(_redis.Connection, NullLogger<UserCache>.Instance);
+
+    [Fact]
+    public async Task A_written_user_is_read_from_the_cache_without_asking_the_database()
+    {
+        await _cache.RememberAsync(Ada);
+
+        var read = await _cache.GetOrLoadAsync(Ada.Id, _ => throw new InvalidOperationException("the database was asked"), CancellationToken.None);
+
+        Assert.Equal(Ada, read);
+    }
+
+    [Fact]
+    public async Task A_delete_that_Redis_did_not_take_is_read_from_the_database_not_as_the_user_was()
+    {
+        await _cache.RememberAsync(Ada);
+        _redis.RefusesWrites = true;
+        await _cache.ForgetAsync(Ada.Id); // committed in the database; Redis still holds Ada as she was
+        _redis.RefusesWrites = false;
+
+        var read = await _cache.GetOrLoadAsync(Ada.Id, _ => ValueTask.FromResult<UserResponse?>(null), CancellationToken.None);
+
+        Assert.Null(read);
+    }
+
+    [Fact]
+    public async Task An_update_that_Redis_did_not_take_is_read_from_the_database_with_the_new_name()
+    {
+        await _cache.RememberAsync(Ada);
+        var renamed = Ada with { FirstName = "Augusta" };
+        _redis.RefusesWrites = true;
+        await _cache.RememberAsync(renamed);
+        _redis.RefusesWrites = false;
+
+        var read = await _cache.GetOrLoadAsync(Ada.Id, _ => ValueTask.FromResult<UserResponse?>(renamed), CancellationToken.None);
+
+        Assert.Equal("Augusta", read?.FirstName);
+    }
+}
