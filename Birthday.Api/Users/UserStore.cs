@@ -27,14 +27,17 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
 
         var result = await WriteAsync(async () =>
         {
-            // One SaveChanges, one batch: EF inserts the user before its messages (the foreign key orders them).
+            // One SaveChanges, one batch: EF inserts the user before its messages (the foreign key orders them), and
+            // Postgres runs the batch as one implicit transaction (Npgsql ends it with a single Sync), so a create is one
+            // round trip with no BEGIN or COMMIT of its own: all of it is stored, or none.
             db.Users.Add(user);
             var created = planner.Plan(before: null, user, [], now).ToCreate;
             db.Messages.AddRange(created);
             await db.SaveChangesAsync(cancellationToken);
+            // After the commit, as NOTIFY inside a transaction would be sent.
             await WakeSchedulersIfDueSoonAsync(created, now, cancellationToken);
             return UserWriteResult.Saved(UserResponse.From(user));
-        }, cancellationToken);
+        }, inOneBatch: true, cancellationToken);
 
         await RememberAsync(result);
         return result;
@@ -60,7 +63,7 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
 
             await ApplyPlanAsync(before, user, now, cancellationToken);
             return UserWriteResult.Saved(UserResponse.From(user));
-        }, cancellationToken);
+        }, inOneBatch: false, cancellationToken);
 
         await RememberAsync(result);
         return result;
@@ -82,7 +85,7 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             user.UpdatedAt = now;
             await ApplyPlanAsync(before, user, now, cancellationToken);
             return UserWriteResult.Deleted;
-        }, cancellationToken);
+        }, inOneBatch: false, cancellationToken);
 
         if (result.Outcome is UserWriteOutcome.Done or UserWriteOutcome.NotFound)
         {
@@ -93,16 +96,17 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
     }
 
     /// <summary>
-    /// Runs a write in a transaction under the connection's retry strategy (a retry starts from a clean change tracker),
-    /// and turns the active-email index's refusal into <see cref="UserWriteOutcome.EmailTaken"/>: with concurrent creates of
-    /// one email, the database lets exactly one win.
+    /// Runs a write under the connection's retry strategy (a retry starts from a clean change tracker), in a transaction
+    /// unless it is <paramref name="inOneBatch"/> (a single SaveChanges, atomic as it is), and turns the active-email index's
+    /// refusal into <see cref="UserWriteOutcome.EmailTaken"/>: with concurrent creates of one email, the database lets
+    /// exactly one win.
     /// </summary>
     /// <remarks>
     /// No savepoints: by default EF sets one before every SaveChanges inside a transaction, two round trips each, so that
     /// a failed SaveChanges could be retried alone. Here a failure abandons the whole transaction (and the strategy
     /// retries all of it), so they would only cost; a profile of creates and updates found them the largest single cost.
     /// </remarks>
-    private async Task<UserWriteResult> WriteAsync(Func<Task<UserWriteResult>> write, CancellationToken cancellationToken)
+    private async Task<UserWriteResult> WriteAsync(Func<Task<UserWriteResult>> write, bool inOneBatch, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,6 +114,12 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             {
                 db.ChangeTracker.Clear();
                 db.Database.AutoSavepointsEnabled = false;
+                db.Database.AutoTransactionBehavior = inOneBatch ? AutoTransactionBehavior.Never : AutoTransactionBehavior.WhenNeeded;
+                if (inOneBatch)
+                {
+                    return await write();
+                }
+
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var result = await write();
                 if (result.Outcome == UserWriteOutcome.Done)
