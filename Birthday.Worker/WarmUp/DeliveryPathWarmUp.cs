@@ -5,8 +5,8 @@ namespace Birthday.Worker.WarmUp;
 /// <summary>
 /// Runs the delivery statements once on rows that do not exist, from several connections at once, before the worker
 /// reports ready: a fresh worker's first deliveries would otherwise wait for their code to compile and for their
-/// connections to open (in CI, a message due two seconds after a start reached the vendor 1.56 s after due, where a warm
-/// worker takes a few hundredths). The send itself is not warmed: a request to the email service is a real email.
+/// connections to open (the steady benchmark's first rows after a start: 0.57–0.87 s late without this, 0.32–0.37 s with
+/// it; docs/benchmarks.md). The send itself is not warmed: a request to the email service is a real email.
 /// </summary>
 public sealed class DeliveryPathWarmUp(
     IHostApplicationLifetime lifetime,
