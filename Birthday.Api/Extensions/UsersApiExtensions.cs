@@ -1,5 +1,6 @@
 using Birthday.Api.Users;
 using Birthday.Core.Messages;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Birthday.Api.Extensions;
@@ -15,6 +16,7 @@ public static class UsersApiExtensions
         builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);
 
         builder.AddOccasionRules();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserCache>();
         builder.Services.AddSingleton<ReplicaAvailability>();
         builder.Services.AddScoped<UserStore>();

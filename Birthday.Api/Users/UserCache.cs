@@ -25,23 +25,48 @@ public sealed partial class UserCache
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly IConnectionMultiplexer _redis;
+    private readonly TimeProvider _time;
     private readonly ILogger<UserCache> _logger;
-    private readonly ConcurrentDictionary<Guid, bool> _writtenWhileAway = new();
 
-    public UserCache(IConnectionMultiplexer redis, ILogger<UserCache> logger)
+    // The users whose latest write Redis did not take, each with the moment of that write.
+    private readonly ConcurrentDictionary<Guid, long> _writtenWhileAway = new();
+
+    public UserCache(IConnectionMultiplexer redis, TimeProvider time, ILogger<UserCache> logger)
     {
         _redis = redis;
+        _time = time;
         _logger = logger;
         _redis.ConnectionRestored += (_, _) => _ = ForgetWrittenWhileAwayAsync();
     }
 
     /// <summary>
     /// Whether Redis holds the latest state of this user as far as this instance knows: it answers, and no write of this
-    /// user failed to reach it. When it does not, callers read what only the primary knows for sure. A user written while
-    /// Redis was away keeps its old state there until the pass after the reconnection has dropped it, and a read in
-    /// between (or after a write Redis refused on a live connection, which no reconnection follows) must not meet it.
+    /// user failed to reach it. A user written while Redis was away keeps its old state there until the pass after the
+    /// reconnection has dropped it, and a read in between (or after a write Redis refused on a live connection, which no
+    /// reconnection follows) must not meet it: such reads go to the database.
     /// </summary>
-    public bool HoldsLatest(Guid id) => _redis.IsConnected && !_writtenWhileAway.ContainsKey(id);
+    private bool HoldsLatest(Guid id) => _redis.IsConnected && !RecentWriteMissedRedis(id);
+
+    /// <summary>
+    /// Whether a write of this user missed Redis less than an entry's expiry ago. Once that long has passed, whatever Redis
+    /// held from before the write has expired, so the mark goes: after a refusal on a live connection no reconnection
+    /// would ever clear it.
+    /// </summary>
+    private bool RecentWriteMissedRedis(Guid id)
+    {
+        if (!_writtenWhileAway.TryGetValue(id, out var writtenAt))
+        {
+            return false;
+        }
+
+        if (_time.GetElapsedTime(writtenAt) < Expiry)
+        {
+            return true;
+        }
+
+        _writtenWhileAway.TryRemove(KeyValuePair.Create(id, writtenAt));
+        return false;
+    }
 
     /// <summary>The cached user (null if known to be gone), or what <paramref name="load"/> finds, which is then cached.</summary>
     public async ValueTask<UserResponse?> GetOrLoadAsync(Guid id, Func<CancellationToken, ValueTask<UserResponse?>> load, CancellationToken cancellationToken)
@@ -97,7 +122,7 @@ public sealed partial class UserCache
     {
         if (!_redis.IsConnected)
         {
-            _writtenWhileAway[id] = true;
+            _writtenWhileAway[id] = _time.GetTimestamp();
             return;
         }
 
@@ -111,7 +136,7 @@ public sealed partial class UserCache
         catch (Exception ex) when (Unanswered(ex))
         {
             // The write is committed and must still be answered as done; the cached state is dropped once Redis is back.
-            _writtenWhileAway[id] = true;
+            _writtenWhileAway[id] = _time.GetTimestamp();
             CacheNotWritten(_logger, ex, id);
         }
     }
@@ -122,13 +147,14 @@ public sealed partial class UserCache
     private async Task ForgetWrittenWhileAwayAsync()
     {
         var database = _redis.GetDatabase();
-        foreach (var id in _writtenWhileAway.Keys)
+        foreach (var (id, writtenAt) in _writtenWhileAway)
         {
             try
             {
                 await database.KeyDeleteAsync(Key(id));
                 await database.PublishAsync(Changes, id.ToString("N"));
-                _writtenWhileAway.TryRemove(id, out _);
+                // Only this mark: a write that missed Redis again meanwhile keeps its own.
+                _writtenWhileAway.TryRemove(KeyValuePair.Create(id, writtenAt));
             }
             catch (Exception ex) when (Unanswered(ex))
             {

@@ -48,7 +48,8 @@ public sealed class GatewayReadCacheTests(BirthdayApplication application) : IDi
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         using var afterDelete = await _http.GetAsync(new Uri($"/api/v1/users/{id}", UriKind.Relative));
         Assert.True(afterDelete.StatusCode == HttpStatusCode.NotFound,
-            $"a read right after the delete (by {ServedBy(deleted)}) answered {(int)afterDelete.StatusCode} (by {ServedBy(afterDelete)})");
+            $"a read right after the delete (by {ServedBy(deleted)}) answered {(int)afterDelete.StatusCode} (by {ServedBy(afterDelete)}) "
+            + $"{await afterDelete.Content.ReadAsStringAsync()}\n{application.LogTail(ServedBy(afterDelete), 30)}");
     }
 
     [Fact]

@@ -1,20 +1,25 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
 namespace Birthday.Tests.Unit;
 
 /// <summary>
-/// Just enough of a Redis connection for the api's user cache: strings kept in memory, publishes counted, and writes
-/// that can be refused as a live connection refuses them when Redis does not answer in time.
+/// Just enough of a Redis connection for the api's user cache: strings kept in memory until they expire (by the given
+/// clock), publishes accepted, and writes that can be refused as a live connection refuses them when Redis does not
+/// answer in time.
 /// </summary>
 internal sealed class InMemoryRedis
 {
-    private readonly ConcurrentDictionary<string, RedisValue> _strings = new();
+    private readonly ConcurrentDictionary<string, (RedisValue Value, DateTimeOffset? ExpiresAt)> _strings = new();
+    private readonly TimeProvider _time;
     private readonly IDatabase _database;
 
-    public InMemoryRedis()
+    public InMemoryRedis(TimeProvider time)
     {
+        _time = time;
         Connection = StandIn<IConnectionMultiplexer>(Connect);
         _database = StandIn<IDatabase>(Answer);
     }
@@ -36,10 +41,10 @@ internal sealed class InMemoryRedis
         var key = args.Length > 0 && args[0] is RedisKey k ? (string)k! : "";
         return method.Name switch
         {
-            "StringGetAsync" => Task.FromResult(_strings.TryGetValue(key, out var value) ? value : RedisValue.Null),
+            "StringGetAsync" => Task.FromResult(Get(key)),
             "StringSetAsync" when RefusesWrites => Task.FromException<bool>(Refused()),
-            "StringSetAsync" when args.OfType<When>().FirstOrDefault() == When.NotExists => Task.FromResult(_strings.TryAdd(key, (RedisValue)args[1]!)),
-            "StringSetAsync" => Set(key, (RedisValue)args[1]!),
+            "StringSetAsync" when OnlyIfAbsent(args) && !Get(key).IsNull => Task.FromResult(false),
+            "StringSetAsync" => Set(key, (RedisValue)args[1]!, Lifetime(args)),
             "PublishAsync" when RefusesWrites => Task.FromException<long>(Refused()),
             "PublishAsync" => Task.FromResult(0L),
             "KeyDeleteAsync" => Task.FromResult(_strings.TryRemove(key, out _)),
@@ -47,9 +52,34 @@ internal sealed class InMemoryRedis
         };
     }
 
-    private Task<bool> Set(string key, RedisValue value)
+    // StackExchange.Redis takes the condition as When or as ValueCondition, and the expiry as TimeSpan or as Expiration,
+    // whose only public form is its command text ("EX 60", "NX").
+    private static bool OnlyIfAbsent(object?[] args) =>
+        args.Any(a => a is When.NotExists || (a is ValueCondition condition && condition.ToString() == "NX"));
+
+    private static TimeSpan Lifetime(object?[] args)
     {
-        _strings[key] = value;
+        foreach (var arg in args)
+        {
+            switch (arg)
+            {
+                case TimeSpan span:
+                    return span;
+                case Expiration expiration when Regex.Match(expiration.ToString(), @"^(EX|PX) (\d+)$") is { Success: true } ex:
+                    var amount = long.Parse(ex.Groups[2].Value, CultureInfo.InvariantCulture);
+                    return ex.Groups[1].Value == "EX" ? TimeSpan.FromSeconds(amount) : TimeSpan.FromMilliseconds(amount);
+            }
+        }
+
+        return TimeSpan.Zero;
+    }
+
+    private RedisValue Get(string key) =>
+        _strings.TryGetValue(key, out var entry) && !(entry.ExpiresAt <= _time.GetUtcNow()) ? entry.Value : RedisValue.Null;
+
+    private Task<bool> Set(string key, RedisValue value, TimeSpan expiry)
+    {
+        _strings[key] = (value, expiry > TimeSpan.Zero ? _time.GetUtcNow() + expiry : null);
         return Task.FromResult(true);
     }
 

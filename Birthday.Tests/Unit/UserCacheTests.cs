@@ -1,21 +1,27 @@
 using Birthday.Api.Users;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Birthday.Tests.Unit;
 
 /// <summary>
 /// The api's user cache in Redis: reads are answered from it, and a user whose latest write Redis did not take is never
-/// answered from it as it was before that write.
+/// answered from it as it was before that write (entries live a minute).
 /// </summary>
 public sealed class UserCacheTests
 {
     private static readonly UserResponse Ada = new(Guid.CreateVersion7(), "Ada", "Lovelace", "ada@example.com", "Europe/London",
         "1815-12-10", null, null, null, "2026-12-01T00:00:00Z", "2026-12-01T00:00:00Z");
 
-    private readonly InMemoryRedis _redis = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly InMemoryRedis _redis;
     private readonly UserCache _cache;
 
-    public UserCacheTests() => _cache = new UserCache(_redis.Connection, NullLogger<UserCache>.Instance);
+    public UserCacheTests()
+    {
+        _redis = new InMemoryRedis(_time);
+        _cache = new UserCache(_redis.Connection, _time, NullLogger<UserCache>.Instance);
+    }
 
     [Fact]
     public async Task A_written_user_is_read_from_the_cache_without_asking_the_database()
@@ -52,5 +58,30 @@ public sealed class UserCacheTests
         var read = await _cache.GetOrLoadAsync(Ada.Id, _ => ValueTask.FromResult<UserResponse?>(renamed), CancellationToken.None);
 
         Assert.Equal("Augusta", read?.FirstName);
+    }
+
+    [Fact]
+    public async Task Once_the_entry_from_before_a_refused_write_has_expired_the_user_is_cached_again()
+    {
+        await _cache.RememberAsync(Ada);
+        var renamed = Ada with { FirstName = "Augusta" };
+        _redis.RefusesWrites = true;
+        await _cache.RememberAsync(renamed);
+        _redis.RefusesWrites = false;
+        _time.Advance(TimeSpan.FromSeconds(61));
+
+        var loads = 0;
+        ValueTask<UserResponse?> Load(CancellationToken _)
+        {
+            loads++;
+            return ValueTask.FromResult<UserResponse?>(renamed);
+        }
+
+        var first = await _cache.GetOrLoadAsync(Ada.Id, Load, CancellationToken.None);
+        var second = await _cache.GetOrLoadAsync(Ada.Id, Load, CancellationToken.None);
+
+        Assert.Equal("Augusta", first?.FirstName);
+        Assert.Equal("Augusta", second?.FirstName);
+        Assert.Equal(1, loads);
     }
 }
