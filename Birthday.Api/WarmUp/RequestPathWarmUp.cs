@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
@@ -19,19 +20,38 @@ public sealed class RequestPathWarmUp(
     IServer server,
     IHostApplicationLifetime lifetime,
     IServiceScopeFactory scopes,
+    StackExchange.Redis.IConnectionMultiplexer redis,
     WarmUpState state,
     ILogger<RequestPathWarmUp> logger) : WarmUpService(lifetime, state, logger)
 {
     /// <summary>Connections opened to each database at once, so a burst finds them in the pool rather than waiting on new ones.</summary>
     private const int Connections = 16;
 
+    /// <summary>How long a start waits for Redis; past it the instance serves without (Degraded), as in an outage.</summary>
+    private static readonly TimeSpan CacheWait = TimeSpan.FromSeconds(10);
+
     protected override string What => "every request path";
 
     protected override async Task WarmUpAsync(CancellationToken cancellationToken)
     {
+        await CacheConnectedAsync(cancellationToken);
         await RequestsAsync(cancellationToken);
         await RolledBackCreateAsync(cancellationToken);
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => OpenConnectionsAsync(cancellationToken)));
+    }
+
+    /// <summary>
+    /// An instance whose Redis connection is still being made would take traffic with its writes reaching only the
+    /// database, while the other instances answer from Redis with the state from before them: it waits (a moment, as a
+    /// rule) until it can announce its writes.
+    /// </summary>
+    private async Task CacheConnectedAsync(CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!redis.IsConnected && waited.Elapsed < CacheWait)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private async Task RequestsAsync(CancellationToken cancellationToken)
