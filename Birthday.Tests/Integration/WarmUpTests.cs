@@ -15,12 +15,15 @@ public sealed class WarmUpTests(BirthdayApplication application)
     {
         foreach (var service in application.ApiInstances.Append("worker"))
         {
+            // Only the warm-up's own entry counts: another check may be failing for its own reasons (a vendor outage left
+            // a worker's circuit open, say), which makes the whole answer a 503 with the same report.
             using var http = application.App.CreateHttpClient(service);
-            var body = await http.GetStringAsync(new Uri("/health", UriKind.Relative));
+            using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
             using var health = JsonDocument.Parse(body);
 
             Assert.True(health.RootElement.GetProperty("checks").TryGetProperty("warm-up", out var warmUp), $"{service} has no warm-up check: {body}");
-            Assert.Equal("Healthy", warmUp.GetProperty("status").GetString());
+            Assert.True(warmUp.GetProperty("status").GetString() == "Healthy", $"{service} is not warmed up: {body}");
         }
     }
 
