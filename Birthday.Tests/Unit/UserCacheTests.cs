@@ -13,6 +13,8 @@ public sealed class UserCacheTests
     private static readonly UserResponse Ada = new(Guid.CreateVersion7(), "Ada", "Lovelace", "ada@example.com", "Europe/London",
         "1815-12-10", null, null, null, "2026-12-01T00:00:00Z", "2026-12-01T00:00:00Z");
 
+    private static readonly UserResponse Renamed = Ada with { FirstName = "Augusta" };
+
     private readonly FakeTimeProvider _time = new();
     private readonly InMemoryRedis _redis;
     private readonly UserCache _cache;
@@ -37,9 +39,7 @@ public sealed class UserCacheTests
     public async Task A_delete_that_Redis_did_not_take_is_read_from_the_database_not_as_the_user_was()
     {
         await _cache.RememberAsync(Ada);
-        _redis.RefusesWrites = true;
-        await _cache.ForgetAsync(Ada.Id); // committed in the database; Redis still holds Ada as she was
-        _redis.RefusesWrites = false;
+        await WhileRedisRefusesWritesAsync(() => _cache.ForgetAsync(Ada.Id)); // committed; Redis still holds Ada as she was
 
         var read = await _cache.GetOrLoadAsync(Ada.Id, _ => ValueTask.FromResult<UserResponse?>(null), CancellationToken.None);
 
@@ -50,12 +50,9 @@ public sealed class UserCacheTests
     public async Task An_update_that_Redis_did_not_take_is_read_from_the_database_with_the_new_name()
     {
         await _cache.RememberAsync(Ada);
-        var renamed = Ada with { FirstName = "Augusta" };
-        _redis.RefusesWrites = true;
-        await _cache.RememberAsync(renamed);
-        _redis.RefusesWrites = false;
+        await WhileRedisRefusesWritesAsync(() => _cache.RememberAsync(Renamed));
 
-        var read = await _cache.GetOrLoadAsync(Ada.Id, _ => ValueTask.FromResult<UserResponse?>(renamed), CancellationToken.None);
+        var read = await _cache.GetOrLoadAsync(Ada.Id, _ => ValueTask.FromResult<UserResponse?>(Renamed), CancellationToken.None);
 
         Assert.Equal("Augusta", read?.FirstName);
     }
@@ -64,17 +61,14 @@ public sealed class UserCacheTests
     public async Task Once_the_entry_from_before_a_refused_write_has_expired_the_user_is_cached_again()
     {
         await _cache.RememberAsync(Ada);
-        var renamed = Ada with { FirstName = "Augusta" };
-        _redis.RefusesWrites = true;
-        await _cache.RememberAsync(renamed);
-        _redis.RefusesWrites = false;
+        await WhileRedisRefusesWritesAsync(() => _cache.RememberAsync(Renamed));
         _time.Advance(TimeSpan.FromSeconds(61));
 
         var loads = 0;
         ValueTask<UserResponse?> Load(CancellationToken _)
         {
             loads++;
-            return ValueTask.FromResult<UserResponse?>(renamed);
+            return ValueTask.FromResult<UserResponse?>(Renamed);
         }
 
         var first = await _cache.GetOrLoadAsync(Ada.Id, Load, CancellationToken.None);
@@ -83,5 +77,13 @@ public sealed class UserCacheTests
         Assert.Equal("Augusta", first?.FirstName);
         Assert.Equal("Augusta", second?.FirstName);
         Assert.Equal(1, loads);
+    }
+
+    /// <summary>A write after its commit, while Redis refuses it (as a live connection does when Redis does not answer in time).</summary>
+    private async Task WhileRedisRefusesWritesAsync(Func<Task> write)
+    {
+        _redis.RefusesWrites = true;
+        await write();
+        _redis.RefusesWrites = false;
     }
 }
