@@ -7,9 +7,9 @@ namespace Birthday.Api.Users;
 
 /// <summary>
 /// Users by id in Redis, shared by every api replica: one string per user (its JSON), or an empty string for a user known
-/// to be gone. Writes put the new state here, and announce the change on <see cref="UserChangeChannel"/>, before they
-/// answer, so a client reads its own write whichever replica or cache serves the next GET. There is no per-replica
-/// memory layer here; the gateway keeps one, emptied by those announcements.
+/// to be gone. Writes put the new state here, and an update or delete announces the change on
+/// <see cref="UserChangeChannel"/>, before they answer, so a client reads its own write whichever replica or cache serves
+/// the next GET. There is no per-replica memory layer here; the gateway keeps one, emptied by those announcements.
 /// </summary>
 /// <remarks>
 /// Without Redis the api goes on: reads skip the cache (and read the primary, see <see cref="UserQueries"/>), and the
@@ -109,16 +109,27 @@ public sealed partial class UserCache
         return user;
     }
 
+    /// <summary>The state a write has just committed, announced so that every gateway drops what it holds of the user.</summary>
     public Task RememberAsync(UserResponse user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return WriteAsync(user.Id, Serialize(user));
+        return WriteAsync(user.Id, Serialize(user), announce: true);
+    }
+
+    /// <summary>
+    /// A user just created: stored, not announced. Its id is new, so no gateway can hold an answer for it (they keep only
+    /// the 200s they have seen), and an announcement would cost every gateway and Redis a message for nothing.
+    /// </summary>
+    public Task RememberCreatedAsync(UserResponse user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return WriteAsync(user.Id, Serialize(user), announce: false);
     }
 
     /// <summary>Remembers that the user is gone, so a GET right after DELETE is 404 even if the replica still has it.</summary>
-    public Task ForgetAsync(Guid id) => WriteAsync(id, RedisValue.EmptyString);
+    public Task ForgetAsync(Guid id) => WriteAsync(id, RedisValue.EmptyString, announce: true);
 
-    private async Task WriteAsync(Guid id, RedisValue value)
+    private async Task WriteAsync(Guid id, RedisValue value, bool announce)
     {
         if (!_redis.IsConnected)
         {
@@ -131,7 +142,9 @@ public sealed partial class UserCache
         var database = _redis.GetDatabase();
         try
         {
-            await Task.WhenAll(database.StringSetAsync(Key(id), value, Expiry), database.PublishAsync(Changes, id.ToString("N")));
+            await (announce
+                ? Task.WhenAll(database.StringSetAsync(Key(id), value, Expiry), database.PublishAsync(Changes, id.ToString("N")))
+                : database.StringSetAsync(Key(id), value, Expiry));
         }
         catch (Exception ex) when (Unanswered(ex))
         {

@@ -39,7 +39,11 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             return UserWriteResult.Saved(UserResponse.From(user));
         }, inOneBatch: true, cancellationToken);
 
-        await RememberAsync(result);
+        if (result is { Outcome: UserWriteOutcome.Done, User: { } created })
+        {
+            await cache.RememberCreatedAsync(created);
+        }
+
         return result;
     }
 

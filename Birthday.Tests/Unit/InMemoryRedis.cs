@@ -8,7 +8,7 @@ namespace Birthday.Tests.Unit;
 
 /// <summary>
 /// Just enough of a Redis connection for the api's user cache: strings kept in memory until they expire (by the given
-/// clock), publishes accepted, and writes that can be refused as a live connection refuses them when Redis does not
+/// clock), publishes accepted and kept in order, and writes that can be refused as a live connection refuses them when Redis does not
 /// answer in time.
 /// </summary>
 internal sealed class InMemoryRedis
@@ -28,6 +28,9 @@ internal sealed class InMemoryRedis
 
     public bool RefusesWrites { get; set; }
 
+    /// <summary>The messages published on any channel, in order.</summary>
+    public ConcurrentQueue<string> Published { get; } = new();
+
     private object? Connect(MethodInfo method, object?[] args) => method.Name switch
     {
         "get_IsConnected" => true,
@@ -46,10 +49,16 @@ internal sealed class InMemoryRedis
             "StringSetAsync" when OnlyIfAbsent(args) && !Get(key).IsNull => Task.FromResult(false),
             "StringSetAsync" => Set(key, (RedisValue)args[1]!, Lifetime(args)),
             "PublishAsync" when RefusesWrites => Task.FromException<long>(Refused()),
-            "PublishAsync" => Task.FromResult(0L),
+            "PublishAsync" => Publish((RedisValue)args[1]!),
             "KeyDeleteAsync" => Task.FromResult(_strings.TryRemove(key, out _)),
             _ => throw new NotSupportedException($"IDatabase.{method.Name} is not part of this stand-in"),
         };
+    }
+
+    private Task<long> Publish(RedisValue message)
+    {
+        Published.Enqueue(message.ToString());
+        return Task.FromResult(0L);
     }
 
     // StackExchange.Redis takes the condition as When or as ValueCondition, and the expiry as TimeSpan or as Expiration,

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Birthday.Tests.Unit;
 
 /// <summary>
-/// The api's user cache in Redis: reads are answered from it, and a user whose latest write Redis did not take is never
-/// answered from it as it was before that write (entries live a minute).
+/// The api's user cache in Redis: reads are answered from it, changes of existing users are announced to the gateways,
+/// and a user whose latest write Redis did not take is never answered from it as it was before that write (entries live
+/// a minute).
 /// </summary>
 public sealed class UserCacheTests
 {
@@ -33,6 +34,27 @@ public sealed class UserCacheTests
         var read = await _cache.GetOrLoadAsync(Ada.Id, _ => throw new InvalidOperationException("the database was asked"), CancellationToken.None);
 
         Assert.Equal(Ada, read);
+    }
+
+    [Fact]
+    public async Task A_created_user_is_read_from_the_cache_and_announced_to_no_gateway()
+    {
+        await _cache.RememberCreatedAsync(Ada);
+
+        var read = await _cache.GetOrLoadAsync(Ada.Id, _ => throw new InvalidOperationException("the database was asked"), CancellationToken.None);
+
+        Assert.Equal(Ada, read);
+        Assert.Empty(_redis.Published);
+    }
+
+    [Fact]
+    public async Task An_update_and_a_delete_are_announced_so_that_gateways_drop_the_user()
+    {
+        await _cache.RememberCreatedAsync(Ada);
+        await _cache.RememberAsync(Renamed);
+        await _cache.ForgetAsync(Ada.Id);
+
+        Assert.Equal([Ada.Id.ToString("N"), Ada.Id.ToString("N")], _redis.Published);
     }
 
     [Fact]
