@@ -8,8 +8,8 @@ namespace Birthday.Tests.Unit;
 
 /// <summary>
 /// Just enough of a Redis connection for the api's user cache: strings kept in memory until they expire (by the given
-/// clock), publishes accepted and kept in order, and writes that can be refused as a live connection refuses them when Redis does not
-/// answer in time.
+/// clock), publishes accepted and kept in order, and writes that can be refused as a live connection refuses them when
+/// Redis does not answer in time.
 /// </summary>
 internal sealed class InMemoryRedis
 {
