@@ -236,7 +236,24 @@ internal sealed class ComposeFileWriter
         environment["OTEL_TRACES_SAMPLER"] = ports.Count > 0 ? "traceidratio" : "parentbased_traceidratio";
         environment["OTEL_TRACES_SAMPLER_ARG"] = $"${{{TraceSampleRatio}:-1}}";
 
-        return Finish(name, service, ["CMD", "bash", "-c", ManifestExpressions.Escape(ProjectHealthCommand)], cpus: "1", memory: "512m");
+        return DependOnDashboard(Finish(name, service, ["CMD", "bash", "-c", ManifestExpressions.Escape(ProjectHealthCommand)], cpus: "1", memory: "512m"));
+    }
+
+    /// <summary>
+    /// A .NET service exports its last telemetry as it stops, and Compose stops a service before what it depends on. Without
+    /// this, the dashboard stopped alongside the services, each one's final export waited on the name of a container that
+    /// was gone (10–20 s for the lookup to fail), and every .NET service outlasted <c>stop</c>'s 10 s and was killed. Started
+    /// is enough to wait for: the export retries until the dashboard answers.
+    /// </summary>
+    private static Dictionary<string, object> DependOnDashboard(Dictionary<string, object> service)
+    {
+        var dependencies = service.TryGetValue("depends_on", out var existing)
+            ? (Dictionary<string, object>)existing
+            : new Dictionary<string, object>(StringComparer.Ordinal);
+        dependencies[DashboardService] = new Dictionary<string, object> { ["condition"] = "service_started" };
+        service["depends_on"] = dependencies.OrderBy(dependency => dependency.Key, StringComparer.Ordinal)
+            .ToDictionary(dependency => dependency.Key, dependency => dependency.Value, StringComparer.Ordinal);
+        return service;
     }
 
     /// <summary>Health, start order, restarts, replicas and limits: what every service of the file has.</summary>
@@ -339,7 +356,8 @@ internal sealed class ComposeFileWriter
         # Only the gateway publishes ports (80, 443). Every secret comes from the env file (deploy/.env.prod.example), and
         # so may the server images (*_IMAGE, default: the official ones) and the gateway's host addresses (GATEWAY_*_PUBLISH).
         # The servers' images drop root themselves (gosu); the .NET services run as the image's non-root user.
-        # Nothing waits for the dashboard (the services' telemetry export retries), so it has no health check.
+        # The .NET services start after the dashboard and stop before it (their last telemetry export runs as they stop);
+        # they do not wait for it to be healthy (the export retries), so it has no health check.
 
         """;
 }

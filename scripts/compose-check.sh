@@ -286,6 +286,10 @@ check_down_up() {
   # stop, then down: the same as down alone, but the exit codes say whether a server outlasted the stop timeout (137).
   compose stop -t 10 > "$dir/stop.log" 2>&1 || fail "docker-compose stop failed: $(cat "$dir/stop.log")"
   collect_state "$dir/stopped"
+  local killed
+  killed=$(awk '$3 == "exit=137" { sub(/^\//, "", $1); printf "%s ", $1 }' "$dir/stopped/containers.txt")
+  [ -z "$killed" ] || fail "killed by 'stop -t 10' instead of stopping on SIGTERM: $killed(states and logs in $dir/stopped)"
+  pass "every container stopped on SIGTERM within 'stop -t 10' (none was killed)"
   compose down -t 10 > "$dir/down.log" 2>&1 || fail "docker-compose down failed: $(cat "$dir/down.log")"
   t2=$(now)
   if ! compose up -d --no-build > "$dir/up.log" 2>&1; then

@@ -225,6 +225,10 @@ services:
       timeout: 5s
       retries: 5
       start_period: 60s
+    # Like the deployed services: stopped before the dashboard that receives its last telemetry.
+    depends_on:
+      dashboard:
+        condition: service_started
   gateway:
     environment:
       # The bad-input check sends some 1,700 requests from one address; the per-client limits production sets would

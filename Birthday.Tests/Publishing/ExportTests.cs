@@ -97,9 +97,24 @@ public sealed class ExportTests(FreshExport export) : IClassFixture<FreshExport>
             Assert.True(limits.Children.ContainsKey("cpus") && limits.Children.ContainsKey("memory"), $"{name} has no limits");
             if (service.Children.TryGetValue("depends_on", out var dependsOn))
             {
-                Assert.All(((YamlMappingNode)dependsOn).Children.Values,
-                    dependency => Assert.Equal("service_healthy", ((YamlMappingNode)dependency)["condition"].ToString()));
+                Assert.All(((YamlMappingNode)dependsOn).Children.Where(dependency => dependency.Key.ToString() != "dashboard"),
+                    dependency => Assert.Equal("service_healthy", ((YamlMappingNode)dependency.Value)["condition"].ToString()));
             }
+        }
+    }
+
+    [Fact]
+    public async Task Every_dotnet_service_stops_before_the_dashboard_that_receives_its_last_telemetry()
+    {
+        var projects = Services(await ReadComposeAsync())
+            .Where(service => service.Definition["image"].ToString().Contains("${REGISTRY", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(projects);
+        foreach (var (name, service) in projects)
+        {
+            Assert.True(((YamlMappingNode)service["depends_on"]).Children.TryGetValue("dashboard", out var dashboard), $"{name} does not depend on the dashboard");
+            Assert.Equal("service_started", ((YamlMappingNode)dashboard)["condition"].ToString());
         }
     }
 
