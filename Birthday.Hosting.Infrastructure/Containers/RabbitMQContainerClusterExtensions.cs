@@ -8,7 +8,7 @@ public static class RabbitMQContainerClusterExtensions
     /// A node opens its AMQP listener as the last step of its boot, so a TCP connection to it says the node has booted and
     /// takes clients; RabbitMQ logs nothing for a connection closed before the protocol header. Not
     /// <c>rabbitmq-diagnostics</c>: each call starts an Erlang runtime of its own, and its two calls took 2.5–2.7 CPU
-    /// seconds per probe, over half a core for three nodes probed every 10 s; under load they overran the 5 s timeout and
+    /// seconds per probe, about half a core for three nodes probed every 10 s; under load they overran the 5 s timeout and
     /// a healthy node was marked unhealthy (docs/deployment.md, "The Compose file in a real container engine").
     /// </summary>
     private const string AmqpListenerOpen = "bash -c 'exec 3<>/dev/tcp/127.0.0.1/5672'";
