@@ -14,6 +14,10 @@ namespace Birthday.Api.Users;
 /// request; the rules across fields are checked by the changes themselves on the user they produce (for an update, the
 /// stored user locked in this transaction), and a refusal comes back as an outcome like any other.
 /// </summary>
+/// <remarks>
+/// A create is one round trip, an update or delete three (lock and read, write, commit): the statements are
+/// <see cref="UserRows"/>', on the connection of the primary's <see cref="BirthdayDbContext"/> and under its retry strategy.
+/// </remarks>
 public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, UserCache cache, IClock clock, IOptions<DeliveryOptions> delivery)
 {
     public async Task<UserWriteResult> CreateAsync(UserChanges changes, CancellationToken cancellationToken)
@@ -25,23 +29,18 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             return UserWriteResult.Invalid(errors);
         }
 
-        var result = await WriteAsync(async () =>
+        var created = planner.Plan(before: null, user, [], now).ToCreate;
+        var result = await WriteAsync(async (connection, ct) =>
         {
-            // One SaveChanges, one batch: EF inserts the user before its messages (the foreign key orders them), and
-            // Postgres runs the batch as one implicit transaction (Npgsql ends it with a single Sync), so a create is one
-            // round trip with no BEGIN or COMMIT of its own: all of it is stored, or none.
-            db.Users.Add(user);
-            var created = planner.Plan(before: null, user, [], now).ToCreate;
-            db.Messages.AddRange(created);
-            await db.SaveChangesAsync(cancellationToken);
-            // After the commit, as NOTIFY inside a transaction would be sent.
-            await WakeSchedulersIfDueSoonAsync(created, now, cancellationToken);
+            // No BEGIN or COMMIT of its own: Postgres runs the batch as one implicit transaction, so the user and its
+            // messages are all stored, or none.
+            await UserRows.ExecuteAsync(connection, [UserRows.Insert(user), .. created.Select(UserRows.Insert), .. WakeSchedulersIfDueSoon(created, now)], ct);
             return UserWriteResult.Saved(UserResponse.From(user));
-        }, inOneBatch: true, cancellationToken);
+        }, inTransaction: false, cancellationToken);
 
-        if (result is { Outcome: UserWriteOutcome.Done, User: { } created })
+        if (result is { Outcome: UserWriteOutcome.Done, User: { } saved })
         {
-            await cache.RememberCreatedAsync(created);
+            await cache.RememberCreatedAsync(saved);
         }
 
         return result;
@@ -50,10 +49,10 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
     public async Task<UserWriteResult> UpdateAsync(Guid id, UserChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var result = await WriteAsync(async () =>
+        var result = await WriteAsync(async (connection, ct) =>
         {
-            var user = await LockActiveUserAsync(id, cancellationToken);
-            if (user is null)
+            var (user, open) = await UserRows.LockWithOpenMessagesAsync(connection, id, ct);
+            if (user is not { IsActive: true })
             {
                 return UserWriteResult.NotFound;
             }
@@ -65,20 +64,24 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
                 return UserWriteResult.Invalid(errors);
             }
 
-            await ApplyPlanAsync(before, user, now, cancellationToken);
+            await SaveAsync(connection, before, user, open, now, ct);
             return UserWriteResult.Saved(UserResponse.From(user));
-        }, inOneBatch: false, cancellationToken);
+        }, inTransaction: true, cancellationToken);
 
-        await RememberAsync(result);
+        if (result is { Outcome: UserWriteOutcome.Done, User: { } saved })
+        {
+            await cache.RememberAsync(saved);
+        }
+
         return result;
     }
 
     public async Task<UserWriteResult> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await WriteAsync(async () =>
+        var result = await WriteAsync(async (connection, ct) =>
         {
-            var user = await LockActiveUserAsync(id, cancellationToken);
-            if (user is null)
+            var (user, open) = await UserRows.LockWithOpenMessagesAsync(connection, id, ct);
+            if (user is not { IsActive: true })
             {
                 return UserWriteResult.NotFound;
             }
@@ -87,9 +90,9 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
             var before = user.Snapshot();
             user.DeletedAt = now;
             user.UpdatedAt = now;
-            await ApplyPlanAsync(before, user, now, cancellationToken);
+            await SaveAsync(connection, before, user, open, now, ct);
             return UserWriteResult.Deleted;
-        }, inOneBatch: false, cancellationToken);
+        }, inTransaction: true, cancellationToken);
 
         if (result.Outcome is UserWriteOutcome.Done or UserWriteOutcome.NotFound)
         {
@@ -100,92 +103,58 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
     }
 
     /// <summary>
-    /// Runs a write under the connection's retry strategy (a retry starts from a clean change tracker), in a transaction
-    /// unless it is <paramref name="inOneBatch"/> (a single SaveChanges, atomic as it is), and turns the active-email index's
-    /// refusal into <see cref="UserWriteOutcome.EmailTaken"/>: with concurrent creates of one email, the database lets
-    /// exactly one win.
+    /// Runs a write on the primary's connection under its retry strategy (a retry runs all of it again), in a transaction
+    /// when it reads before it writes (committed only when the write is done), and turns the active-email index's refusal
+    /// into <see cref="UserWriteOutcome.EmailTaken"/>: with concurrent writes of one email, the database lets exactly one win.
     /// </summary>
-    /// <remarks>
-    /// No savepoints: by default EF sets one before every SaveChanges inside a transaction, two round trips each, so that
-    /// a failed SaveChanges could be retried alone. Here a failure abandons the whole transaction (and the strategy
-    /// retries all of it), so they would only cost; a profile of creates and updates found them the largest single cost.
-    /// </remarks>
-    private async Task<UserWriteResult> WriteAsync(Func<Task<UserWriteResult>> write, bool inOneBatch, CancellationToken cancellationToken)
+    private async Task<UserWriteResult> WriteAsync(
+        Func<NpgsqlConnection, CancellationToken, Task<UserWriteResult>> write, bool inTransaction, CancellationToken cancellationToken)
     {
         try
         {
             return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
             {
-                db.ChangeTracker.Clear();
-                db.Database.AutoSavepointsEnabled = false;
-                db.Database.AutoTransactionBehavior = inOneBatch ? AutoTransactionBehavior.Never : AutoTransactionBehavior.WhenNeeded;
-                if (inOneBatch)
+                await db.Database.OpenConnectionAsync(ct);
+                try
                 {
-                    return await write();
-                }
+                    var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                    if (!inTransaction)
+                    {
+                        return await write(connection, ct);
+                    }
 
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var result = await write();
-                if (result.Outcome == UserWriteOutcome.Done)
+                    await using var transaction = await connection.BeginTransactionAsync(ct);
+                    var result = await write(connection, ct);
+                    if (result.Outcome == UserWriteOutcome.Done)
+                    {
+                        await transaction.CommitAsync(ct);
+                    }
+
+                    return result;
+                }
+                finally
                 {
-                    await transaction.CommitAsync(ct);
+                    await db.Database.CloseConnectionAsync();
                 }
-
-                return result;
             }, cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DatabaseConstraints.ActiveEmailIndex })
+        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DatabaseConstraints.ActiveEmailIndex })
         {
             return UserWriteResult.EmailTaken;
         }
     }
 
-    /// <remarks>
-    /// FOR UPDATE serialises concurrent changes of one user, so two of them cannot both replace the same open message.
-    /// Only the primary key is in the statement (see <see cref="UserQueries.ByIdAsync"/>): with <c>deleted_at IS NULL</c>
-    /// beside it, a plan cached while the table was nearly empty scanned the whole active-email index on every update
-    /// and delete, and most of Postgres's time under the CRUD benchmark went there.
-    /// </remarks>
-    private async Task<User?> LockActiveUserAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The changed user and what the change does to its messages, in one round trip inside the lock's transaction.</summary>
+    private Task SaveAsync(NpgsqlConnection connection, User before, User after, IReadOnlyCollection<Message> open, Instant now, CancellationToken cancellationToken)
     {
-        var user = await db.Users.FromSql($"SELECT * FROM users WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
-        return user is { IsActive: true } ? user : null;
-    }
-
-    private async Task ApplyPlanAsync(User before, User after, Instant now, CancellationToken cancellationToken)
-    {
-        var open = await db.Messages
-            .Where(m => m.UserId == after.Id && Message.OpenStatuses.Contains(m.Status))
-            .ToListAsync(cancellationToken);
         var plan = planner.Plan(before, after, open, now);
-
-        // Cancellations are saved before the replacements are inserted: both indexes on open rows must see the old row go first.
-        await db.SaveChangesAsync(cancellationToken);
-        if (plan.ToCreate.Count > 0)
-        {
-            db.Messages.AddRange(plan.ToCreate);
-            await db.SaveChangesAsync(cancellationToken);
-            await WakeSchedulersIfDueSoonAsync(plan.ToCreate, now, cancellationToken);
-        }
+        return UserRows.ExecuteAsync(connection, [UserRows.Update(after), .. UserRows.Apply(plan), .. WakeSchedulersIfDueSoon(plan.ToCreate, now)], cancellationToken);
     }
 
     /// <summary>
     /// A user created or changed just before today's send time gets today's message, due within seconds: the schedulers,
-    /// asleep until the next row they knew of, hear of it when this transaction commits (<see cref="DueSoonRule"/>).
+    /// asleep until the next row they knew of, hear of it when this write commits (<see cref="DueSoonRule"/>).
     /// </summary>
-    private async Task WakeSchedulersIfDueSoonAsync(IReadOnlyList<Message> created, Instant now, CancellationToken cancellationToken)
-    {
-        if (DueSoonRule.AnyDueSoon(created, now, delivery.Value))
-        {
-            await DueSoonNotification.SendAsync(db.Database, cancellationToken);
-        }
-    }
-
-    private async Task RememberAsync(UserWriteResult result)
-    {
-        if (result is { Outcome: UserWriteOutcome.Done, User: { } user })
-        {
-            await cache.RememberAsync(user);
-        }
-    }
+    private IEnumerable<NpgsqlBatchCommand> WakeSchedulersIfDueSoon(IReadOnlyList<Message> created, Instant now) =>
+        DueSoonRule.AnyDueSoon(created, now, delivery.Value) ? [UserRows.WakeSchedulers()] : [];
 }

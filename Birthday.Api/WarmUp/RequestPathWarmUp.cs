@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Birthday.Api.Users;
 using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Npgsql;
 
 namespace Birthday.Api.WarmUp;
 
@@ -14,7 +16,7 @@ namespace Birthday.Api.WarmUp;
 /// compiles each method on its first call, and EF Core, Npgsql, NodaTime and the endpoint delegates are a few thousand
 /// of them: measured here, 50 creates sent right after start took about 4 s each, warm ones a tenth of a second. The
 /// paths run through this instance's own HTTP endpoint with requests that change nothing (unknown ids, a refused
-/// body), and a create runs in a transaction that is rolled back.
+/// body), and a create and an update run in a transaction that is rolled back.
 /// </summary>
 public sealed class RequestPathWarmUp(
     IServer server,
@@ -36,7 +38,7 @@ public sealed class RequestPathWarmUp(
     {
         await CacheConnectedAsync(cancellationToken);
         await RequestsAsync(cancellationToken);
-        await RolledBackCreateAsync(cancellationToken);
+        await RolledBackWritesAsync(cancellationToken);
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => OpenConnectionsAsync(cancellationToken)));
     }
 
@@ -77,7 +79,11 @@ public sealed class RequestPathWarmUp(
         using var delete = await http.DeleteAsync(new Uri($"/api/v1/users/{unknown}", UriKind.Relative), cancellationToken);
     }
 
-    private async Task RolledBackCreateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A create and then a change of every field that moves messages, in a transaction that is rolled back: every statement
+    /// of <see cref="UserRows"/> runs once (the writes an unknown id cannot reach included).
+    /// </summary>
+    private async Task RolledBackWritesAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BirthdayDbContext>();
@@ -85,25 +91,36 @@ public sealed class RequestPathWarmUp(
         var now = scope.ServiceProvider.GetRequiredService<IClock>().GetCurrentInstant();
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            db.ChangeTracker.Clear();
-            db.Database.AutoSavepointsEnabled = false;
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var user = new User
+            await db.Database.OpenConnectionAsync(ct);
+            try
             {
-                Id = Guid.CreateVersion7(),
-                FirstName = "Warm",
-                LastName = "Up",
-                Email = $"warm-up-{Guid.NewGuid():N}@example.invalid",
-                TimeZone = "Europe/London",
-                BirthdayDate = new LocalDate(1990, 5, 17),
-                AnniversaryDate = new LocalDate(2015, 3, 2),
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            db.Users.Add(user);
-            db.Messages.AddRange(planner.Plan(before: null, user, [], now).ToCreate);
-            await db.SaveChangesAsync(ct);
-            await transaction.RollbackAsync(ct);
+                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var user = new User
+                {
+                    Id = Guid.CreateVersion7(),
+                    FirstName = "Warm",
+                    LastName = "Up",
+                    Email = $"warm-up-{Guid.NewGuid():N}@example.invalid",
+                    TimeZone = "Europe/London",
+                    BirthdayDate = new LocalDate(1990, 5, 17),
+                    AnniversaryDate = new LocalDate(2015, 3, 2),
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                await UserRows.ExecuteAsync(connection, [UserRows.Insert(user), .. planner.Plan(before: null, user, [], now).ToCreate.Select(UserRows.Insert)], ct);
+
+                var (stored, open) = await UserRows.LockWithOpenMessagesAsync(connection, user.Id, ct);
+                var changed = stored!.Snapshot();
+                changed.LastName = "Again";
+                changed.BirthdayDate = new LocalDate(1990, 5, 18);
+                await UserRows.ExecuteAsync(connection, [UserRows.Update(changed), .. UserRows.Apply(planner.Plan(stored, changed, open, now)), UserRows.WakeSchedulers()], ct);
+                await transaction.RollbackAsync(ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }, cancellationToken);
     }
 
