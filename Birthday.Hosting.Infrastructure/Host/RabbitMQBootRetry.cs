@@ -4,13 +4,18 @@ using Microsoft.Extensions.Logging;
 namespace Birthday.Hosting.Infrastructure.Host;
 
 /// <summary>
-/// Starts a host-mode RabbitMQ node again when it fails its boot: it exits with an error before it was ever healthy.
-/// RabbitMQ 3.10 (Debian 12's) can stop at boot with <c>incompatible_feature_flags</c> when a peer loads its plugins at
-/// the moment it compares feature flags with that peer; all nodes of an existing cluster start at once, so a restart with
-/// kept state can meet it, and the next boot joins. Without this the cluster waits for that node for good, and so do the
-/// scheduler and the workers. A node that was healthy and then stopped or died is left alone: that is someone's
+/// Starts a host-mode RabbitMQ node again when it fails its boot: it ends before it was ever healthy, and nobody stopped
+/// it. RabbitMQ 3.10 (Debian 12's) can stop at boot with <c>incompatible_feature_flags</c> when a peer loads its plugins
+/// at the moment it compares feature flags with that peer; all nodes of an existing cluster start at once, so a restart
+/// with kept state can meet it, and the next boot joins. Without this the cluster waits for that node for good, and so do
+/// the scheduler and the workers. A node that was healthy and then stopped or died is left alone: that is someone's
 /// command, or a fault the rest of the system must ride out.
 /// </summary>
+/// <remarks>
+/// The exit code says nothing here: Debian's <c>rabbitmq-server</c> script waits for the Erlang VM it started with
+/// <c>wait … || true</c>, so a VM that stopped at boot ends the script with 0. Looking for an error code, this retried
+/// none of the two such boots seen in one morning's starts (2026-12-02); the scheduler and workers never started.
+/// </remarks>
 internal sealed partial class RabbitMQBootRetry(
     IReadOnlyCollection<IResource> nodes,
     ResourceNotificationService notifications,
@@ -38,6 +43,13 @@ internal sealed partial class RabbitMQBootRetry(
             if (state == KnownResourceStates.Starting)
             {
                 boot.Healthy = false;
+                boot.Stopped = false;
+            }
+
+            // Stopped on purpose (a command, the application's end) rather than failed: left alone.
+            if (state == KnownResourceStates.Stopping)
+            {
+                boot.Stopped = true;
             }
 
             if (update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
@@ -45,7 +57,7 @@ internal sealed partial class RabbitMQBootRetry(
                 boot.Healthy = true;
             }
 
-            var failedBoot = boot.Ended && !wasEnded && !boot.Healthy && update.Snapshot.ExitCode is not 0;
+            var failedBoot = boot.Ended && !wasEnded && !boot.Healthy && !boot.Stopped;
             if (!failedBoot || lifetime.ApplicationStopping.IsCancellationRequested || boot.Retries >= MaxRetriesPerNode)
             {
                 continue;
@@ -66,6 +78,8 @@ internal sealed partial class RabbitMQBootRetry(
         public bool Healthy { get; set; }
 
         public bool Ended { get; set; }
+
+        public bool Stopped { get; set; }
 
         public int Retries { get; set; }
     }

@@ -194,17 +194,19 @@ public sealed class InfrastructureTests(BirthdayApplication application)
         await application.StopResourceAsync(node, timeout.Token);
         try
         {
-            // Started, then killed before it could become healthy: what a boot that stops with incompatible_feature_flags
-            // looks like from outside (an exit with an error before the node ever answered).
+            // Started, then its Erlang VM ended before the node could become healthy: what a boot that stops with
+            // incompatible_feature_flags looks like from outside. Debian's rabbitmq-server script, the resource's process,
+            // then ends with exit code 0, as it does after that boot failure.
             var resource = application.Model.Resources.Single(r => r.Name == node);
             await application.App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
-            int booting;
-            while ((booting = application.ProcessIds(node).FirstOrDefault(pid => !before.Contains(pid))) == 0)
+            int booting, erlangVm;
+            while ((booting = application.ProcessIds(node).FirstOrDefault(pid => !before.Contains(pid))) == 0
+                || (erlangVm = ErlangVmOf(booting)) == 0)
             {
                 await Task.Delay(20, timeout.Token);
             }
 
-            using (var process = System.Diagnostics.Process.GetProcessById(booting))
+            using (var process = System.Diagnostics.Process.GetProcessById(erlangVm))
             {
                 process.Kill(entireProcessTree: true);
             }
@@ -219,6 +221,24 @@ public sealed class InfrastructureTests(BirthdayApplication application)
             {
                 await application.StartResourceAsync(node, timeout.Token);
             }
+        }
+    }
+
+    /// <summary>The Erlang VM (<c>beam.smp</c>) the rabbitmq-server script <paramref name="pid"/> started, or 0 while there is none yet.</summary>
+    private static int ErlangVmOf(int pid) =>
+        (ProcFile($"{pid}/task/{pid}/children") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+            .FirstOrDefault(child => ProcFile($"{child}/comm")?.Trim() == "beam.smp");
+
+    /// <summary>A file of /proc, or null when its process has ended meanwhile.</summary>
+    private static string? ProcFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{path}");
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
