@@ -80,8 +80,9 @@ public sealed class RequestPathWarmUp(
     }
 
     /// <summary>
-    /// A create and then a change of every field that moves messages, in a transaction that is rolled back: every statement
-    /// of <see cref="UserRows"/> runs once (the writes an unknown id cannot reach included).
+    /// A create, then a change of the last name and the birthday (one message's text rewritten, the other cancelled and
+    /// replaced), in a transaction that is rolled back: every statement of <see cref="UserRows"/> runs once, the writes too
+    /// that the requests above, on an unknown id, never reach.
     /// </summary>
     private async Task RolledBackWritesAsync(CancellationToken cancellationToken)
     {
