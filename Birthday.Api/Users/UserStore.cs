@@ -112,31 +112,22 @@ public sealed class UserStore(BirthdayDbContext db, MessagePlanner planner, User
     {
         try
         {
-            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => db.Database.WithOpenConnectionAsync(async connection =>
             {
-                await db.Database.OpenConnectionAsync(ct);
-                try
+                if (!inTransaction)
                 {
-                    var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                    if (!inTransaction)
-                    {
-                        return await write(connection, ct);
-                    }
-
-                    await using var transaction = await connection.BeginTransactionAsync(ct);
-                    var result = await write(connection, ct);
-                    if (result.Outcome == UserWriteOutcome.Done)
-                    {
-                        await transaction.CommitAsync(ct);
-                    }
-
-                    return result;
+                    return await write(connection, ct);
                 }
-                finally
+
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var result = await write(connection, ct);
+                if (result.Outcome == UserWriteOutcome.Done)
                 {
-                    await db.Database.CloseConnectionAsync();
+                    await transaction.CommitAsync(ct);
                 }
-            }, cancellationToken);
+
+                return result;
+            }, ct), cancellationToken);
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DatabaseConstraints.ActiveEmailIndex })
         {

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
-using Npgsql;
 
 namespace Birthday.Api.WarmUp;
 
@@ -90,39 +89,30 @@ public sealed class RequestPathWarmUp(
         var db = scope.ServiceProvider.GetRequiredService<BirthdayDbContext>();
         var planner = scope.ServiceProvider.GetRequiredService<MessagePlanner>();
         var now = scope.ServiceProvider.GetRequiredService<IClock>().GetCurrentInstant();
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => db.Database.WithOpenConnectionAsync(async connection =>
         {
-            await db.Database.OpenConnectionAsync(ct);
-            try
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var user = new User
             {
-                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                var user = new User
-                {
-                    Id = Guid.CreateVersion7(),
-                    FirstName = "Warm",
-                    LastName = "Up",
-                    Email = $"warm-up-{Guid.NewGuid():N}@example.invalid",
-                    TimeZone = "Europe/London",
-                    BirthdayDate = new LocalDate(1990, 5, 17),
-                    AnniversaryDate = new LocalDate(2015, 3, 2),
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                await UserRows.ExecuteAsync(connection, [UserRows.Insert(user), .. planner.Plan(before: null, user, [], now).ToCreate.Select(UserRows.Insert)], ct);
+                Id = Guid.CreateVersion7(),
+                FirstName = "Warm",
+                LastName = "Up",
+                Email = $"warm-up-{Guid.NewGuid():N}@example.invalid",
+                TimeZone = "Europe/London",
+                BirthdayDate = new LocalDate(1990, 5, 17),
+                AnniversaryDate = new LocalDate(2015, 3, 2),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            await UserRows.ExecuteAsync(connection, [UserRows.Insert(user), .. planner.Plan(before: null, user, [], now).ToCreate.Select(UserRows.Insert)], ct);
 
-                var (stored, open) = await UserRows.LockWithOpenMessagesAsync(connection, user.Id, ct);
-                var changed = stored!.Snapshot();
-                changed.LastName = "Again";
-                changed.BirthdayDate = new LocalDate(1990, 5, 18);
-                await UserRows.ExecuteAsync(connection, [UserRows.Update(changed), .. UserRows.Apply(planner.Plan(stored, changed, open, now)), UserRows.WakeSchedulers()], ct);
-                await transaction.RollbackAsync(ct);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }, cancellationToken);
+            var (stored, open) = await UserRows.LockWithOpenMessagesAsync(connection, user.Id, ct);
+            var changed = stored!.Snapshot();
+            changed.LastName = "Again";
+            changed.BirthdayDate = new LocalDate(1990, 5, 18);
+            await UserRows.ExecuteAsync(connection, [UserRows.Update(changed), .. UserRows.Apply(planner.Plan(stored, changed, open, now)), UserRows.WakeSchedulers()], ct);
+            await transaction.RollbackAsync(ct);
+        }, ct), cancellationToken);
     }
 
     /// <summary>

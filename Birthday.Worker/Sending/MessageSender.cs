@@ -3,7 +3,6 @@ using Birthday.Core.Messages;
 using Birthday.Core.Persistence;
 using Birthday.Core.Users;
 using Birthday.Worker.WarmUp;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
@@ -422,16 +421,5 @@ public sealed class MessageSender(
         }
     }
 
-    private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work)
-    {
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            return await work((NpgsqlConnection)db.Database.GetDbConnection());
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work) => db.Database.WithOpenConnectionAsync(work);
 }
