@@ -14,13 +14,14 @@ public static class ClockExtensions
     /// Registers <see cref="IClock"/>. Without <c>Clock:VirtualStart</c> it is the system clock. With it (an ISO instant),
     /// the application runs in virtual time: <c>Clock:VirtualStartAnchor</c> is the real instant the virtual one stands
     /// for (the AppHost's start), so every service of one run shares one virtual time however late each one started.
+    /// Either way the clock services decide with ticks in the database's microseconds (<see cref="MicrosecondClock"/>).
     /// </summary>
     public static TBuilder AddApplicationClock<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var virtualStart = ParseInstant(builder.Configuration[VirtualStartSetting], VirtualStartSetting);
         if (virtualStart is null)
         {
-            builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+            builder.Services.AddSingleton<IClock>(new MicrosecondClock(SystemClock.Instance));
             return builder;
         }
 
@@ -28,7 +29,7 @@ public static class ClockExtensions
             ?? SystemClock.Instance.GetCurrentInstant();
         var clock = new ApplicationClock(SystemClock.Instance, virtualStart.Value - anchor);
         builder.Services.AddSingleton(clock);
-        builder.Services.AddSingleton<IClock>(clock);
+        builder.Services.AddSingleton<IClock>(new MicrosecondClock(clock));
         builder.Services.AddScoped<VirtualClockControl>();
         builder.Services.AddHostedService<VirtualClockFollower>();
         return builder;

@@ -50,6 +50,19 @@ public sealed class UsersApiTests(BirthdayApplication application) : IDisposable
         Assert.Equal("1990-05-17", read.GetProperty("birthdayDate").GetString());
     }
 
+    [Fact]
+    public async Task A_users_timestamps_read_the_same_from_the_write_the_cache_and_the_database()
+    {
+        var created = await Api.CreateAsync(NewUser());
+        var id = created.GetProperty("id").GetString()!;
+
+        // The update's answer is built from the row locked in the database; the create's answer is what the cache keeps.
+        var updated = await Api.UpdateAsync(id, new JsonObject { ["lastName"] = "Byron" });
+
+        Assert.Equal(created.GetProperty("createdAt").GetString(), updated.GetProperty("createdAt").GetString());
+        Assert.Equal(created.GetProperty("createdAt").GetString(), (await Api.UserAsync(id)).GetProperty("createdAt").GetString());
+    }
+
     [Theory]
     [InlineData("UTC")]
     [InlineData("Etc/GMT+12")]
