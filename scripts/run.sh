@@ -54,7 +54,10 @@ while IFS='=' read -r name value; do
 done < <(launch_profile Birthday.AppHost)
 export ASPNETCORE_URLS="$DASHBOARD_URL"
 
-Birthday.AppHost/bin/Release/net10.0/Birthday.AppHost "$@" &
+# From its project folder, as F5 starts it: that folder is the AppHost's content root, where its appsettings.json is
+# read from and which its configuration watches for changes. Started from the repository's root it would watch the
+# whole tree, .state included, and wake for every page Postgres and RabbitMQ write.
+(cd Birthday.AppHost && exec bin/Release/net10.0/Birthday.AppHost "$@") &
 apphost=$!
 # Aspire stops every resource, servers included, when its AppHost gets SIGTERM. Its orchestrator (DCP, started with
 # --monitor <AppHost pid>) outlives the AppHost by some seconds while it stops them: return only once it is gone.
