@@ -62,7 +62,10 @@ public static class HostRabbitMQExtensions
         }
 
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<RabbitMQBootRetry>(
-            services, (IReadOnlyCollection<IResource>)[.. cluster.Nodes]));
+            services,
+            (IReadOnlyCollection<IResource>)[.. cluster.Nodes],
+            (Func<string, CancellationToken, Task>)((resourceId, ct) =>
+                services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resourceId, KnownResourceCommands.StartCommand, ct))));
         return clusterBuilder
             .WithHealthCheck(() => new RabbitMQNodesHealthCheck(cluster.UserName, cluster.Password, cluster.Nodes))
             // The cluster has no process of its own: it runs once every node has started.

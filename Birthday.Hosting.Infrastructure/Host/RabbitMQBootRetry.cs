@@ -15,73 +15,111 @@ namespace Birthday.Hosting.Infrastructure.Host;
 /// The exit code says nothing here: Debian's <c>rabbitmq-server</c> script waits for the Erlang VM it started with
 /// <c>wait … || true</c>, so a VM that stopped at boot ends the script with 0. Looking for an error code, this retried
 /// none of the two such boots seen in one morning's starts (2026-12-02); the scheduler and workers never started.
+/// It watches from <see cref="StartingAsync"/>, before any hosted service starts: Aspire's orchestrator finishes its own
+/// start only once every resource it waits for has started, the scheduler and workers included, and they wait for this
+/// cluster. As an ordinary hosted service, started after the orchestrator's, it never saw a node fail its first boot.
 /// </remarks>
 internal sealed partial class RabbitMQBootRetry(
     IReadOnlyCollection<IResource> nodes,
     ResourceNotificationService notifications,
-    ResourceCommandService commands,
+    Func<string, CancellationToken, Task> startNode,
     IHostApplicationLifetime lifetime,
-    ILogger<RabbitMQBootRetry> logger) : BackgroundService
+    ILogger<RabbitMQBootRetry> logger) : IHostedLifecycleService, IDisposable
 {
     private const int MaxRetriesPerNode = 3;
     private static readonly TimeSpan PauseBeforeRetry = TimeSpan.FromSeconds(2);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _watching = Task.CompletedTask;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Nodes that end from here on are being stopped with the application: none is started again.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _watching.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
     {
         var nodesById = new Dictionary<string, NodeBoot>();
-        await foreach (var update in notifications.WatchAsync(stoppingToken))
+        try
         {
-            if (!nodes.Contains(update.Resource))
+            await foreach (var update in notifications.WatchAsync(stoppingToken))
             {
-                continue;
-            }
+                if (!nodes.Contains(update.Resource))
+                {
+                    continue;
+                }
 
-            var boot = nodesById.TryGetValue(update.ResourceId, out var known) ? known : nodesById[update.ResourceId] = new NodeBoot();
-            var state = update.Snapshot.State?.Text;
-            var wasEnded = boot.Ended;
-            boot.Ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
-            if (state == KnownResourceStates.Starting)
-            {
-                boot.Healthy = false;
-                boot.Stopped = false;
-            }
+                var boot = nodesById.TryGetValue(update.ResourceId, out var known) ? known : nodesById[update.ResourceId] = new NodeBoot();
+                if (!boot.Observe(update.Snapshot) || boot.Retries >= MaxRetriesPerNode || lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    continue;
+                }
 
-            // Stopped on purpose (a command, the application's end) rather than failed: left alone.
-            if (state == KnownResourceStates.Stopping)
-            {
-                boot.Stopped = true;
+                boot.Retries++;
+                BootFailed(logger, update.Resource.Name, update.Snapshot.ExitCode, boot.Retries, MaxRetriesPerNode);
+                await Task.Delay(PauseBeforeRetry, stoppingToken);
+                if (!lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    await startNode(update.ResourceId, stoppingToken);
+                }
             }
-
-            if (update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-            {
-                boot.Healthy = true;
-            }
-
-            var failedBoot = boot.Ended && !wasEnded && !boot.Healthy && !boot.Stopped;
-            if (!failedBoot || lifetime.ApplicationStopping.IsCancellationRequested || boot.Retries >= MaxRetriesPerNode)
-            {
-                continue;
-            }
-
-            boot.Retries++;
-            BootFailed(logger, update.Resource.Name, update.Snapshot.ExitCode, boot.Retries, MaxRetriesPerNode);
-            await Task.Delay(PauseBeforeRetry, stoppingToken);
-            if (!lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                await commands.ExecuteCommandAsync(update.ResourceId, KnownResourceCommands.StartCommand, stoppingToken);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // the application is stopping
         }
     }
 
     private sealed class NodeBoot
     {
-        public bool Healthy { get; set; }
-
-        public bool Ended { get; set; }
-
-        public bool Stopped { get; set; }
+        private bool _healthy;
+        private bool _ended;
+        private bool _stopped;
 
         public int Retries { get; set; }
+
+        /// <summary>Takes the node's next snapshot; true when it shows a failed boot: ended before it was ever healthy, not stopped.</summary>
+        public bool Observe(CustomResourceSnapshot snapshot)
+        {
+            var state = snapshot.State?.Text;
+            var wasEnded = _ended;
+            _ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
+            if (state == KnownResourceStates.Starting)
+            {
+                _healthy = false;
+                _stopped = false;
+            }
+
+            // Stopped on purpose (a command, the application's end) rather than failed: left alone.
+            if (state == KnownResourceStates.Stopping)
+            {
+                _stopped = true;
+            }
+
+            if (snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            {
+                _healthy = true;
+            }
+
+            return _ended && !wasEnded && !_healthy && !_stopped;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ node {Node} failed its boot (exit code {ExitCode}); starting it again ({Retry} of {MaxRetries})")]
