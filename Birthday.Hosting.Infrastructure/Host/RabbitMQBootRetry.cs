@@ -77,13 +77,26 @@ internal sealed partial class RabbitMQBootRetry(
                 await Task.Delay(PauseBeforeRetry, stoppingToken);
                 if (!lifetime.ApplicationStopping.IsCancellationRequested)
                 {
-                    await startNode(update.ResourceId, stoppingToken);
+                    await StartAgainAsync(update.Resource.Name, update.ResourceId, stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // the application is stopping
+        }
+    }
+
+    /// <summary>A start that fails is logged and the watch goes on: the node's next end is another chance.</summary>
+    private async Task StartAgainAsync(string node, string resourceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await startNode(resourceId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            StartFailed(logger, node, ex);
         }
     }
 
@@ -124,4 +137,7 @@ internal sealed partial class RabbitMQBootRetry(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ node {Node} failed its boot (exit code {ExitCode}); starting it again ({Retry} of {MaxRetries})")]
     private static partial void BootFailed(ILogger logger, string node, int? exitCode, int retry, int maxRetries);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "RabbitMQ node {Node} could not be started again")]
+    private static partial void StartFailed(ILogger logger, string node, Exception exception);
 }
