@@ -33,7 +33,10 @@ internal sealed partial class RabbitMQBootRetry(
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
+        // Called here, not queued to the thread pool: the watch subscribes to updates before its first wait, so it is
+        // subscribed when this returns. Queued, it could start after a node's first updates and see only the last one
+        // (CI, 2026-12-02: a node that was healthy and then ended looked like a failed boot, and was started again).
+        _watching = WatchAsync(_stopping.Token);
         return Task.CompletedTask;
     }
 

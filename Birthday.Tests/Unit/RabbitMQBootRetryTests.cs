@@ -32,7 +32,10 @@ public sealed class RabbitMQBootRetryTests
         try
         {
             await notifications.PublishUpdateAsync(node, s => s with { State = KnownResourceStates.Starting });
-            await notifications.PublishUpdateAsync(node, s => s with { State = KnownResourceStates.Running });
+            // Running as a process, its health check not yet answered: a running resource without health reports
+            // counts as healthy, and a node's AMQP check has not passed before it ends at boot.
+            await notifications.PublishUpdateAsync(node, s => (s with { State = KnownResourceStates.Running })
+                .WithHealthReports([new HealthReportSnapshot("amqp", null, null, null)]));
             await notifications.PublishUpdateAsync(node, s => s with { State = KnownResourceStates.Finished, ExitCode = 0 });
 
             Assert.Equal("messaging-1", await started.Task.WaitAsync(Patience));
