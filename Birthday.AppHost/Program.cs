@@ -60,6 +60,10 @@ builder.AddProject<Projects.Birthday_Gateway>("gateway")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health", endpointName: "http");
 
+// While running here, each service starts from its build output rather than through `dotnet run --no-build` (an MSBuild
+// evaluation per process before it starts, and a 135 MB process beside it for its life); under an IDE, the IDE's way.
+builder.StartProjectsFromTheirBuildOutput();
+
 // While running here, a service whose launcher was killed outright ends itself instead of running on unowned.
 builder.StopServicesWithTheirLauncher();
 

@@ -199,9 +199,10 @@ public static class FaultsBenchmark
         switch (fault)
         {
             case "worker" or "scheduler":
-                // SIGKILL of the service itself (the process its `dotnet run` launched); its other replica carries on.
-                var (id, launcher) = app.RunningInstances(fault)[0];
-                KillChildrenOf(launcher);
+                // SIGKILL of the service itself (started from its build output, no `dotnet run` in between); its other
+                // replica carries on.
+                var (id, service) = app.RunningInstances(fault)[0];
+                Kill(service);
                 return id;
             case "postgres":
                 Kill(app.RunningInstances("postgres")[0].Pid); // the postmaster: an immediate, unclean stop

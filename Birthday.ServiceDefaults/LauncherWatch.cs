@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// While the AppHost runs the application, a service ends itself once the process that launched it is gone. Aspire starts
-/// each project through <c>dotnet run</c> and stops it by stopping that process; when that process is killed outright (a
-/// crash, a <c>kill -9</c> of the process id the dashboard shows), the service itself is reparented to init and would run
-/// on, connected to the servers, long after the application was stopped. Linux only (it reads /proc); elsewhere it does
-/// nothing.
+/// While the AppHost runs the application, a service ends itself once the process that launched it is gone: Aspire's
+/// orchestrator (DCP), which starts each project from its build output here, or the <c>dotnet run</c> Aspire starts a
+/// project through elsewhere. When that launcher is killed outright (a crash, a <c>kill -9</c>), the service is
+/// reparented to init and would run on, connected to the servers, long after the application was stopped. Linux only (it
+/// reads /proc); elsewhere it does nothing.
 /// </summary>
 internal sealed partial class LauncherWatch(IHostApplicationLifetime lifetime, ILogger<LauncherWatch> logger) : BackgroundService
 {

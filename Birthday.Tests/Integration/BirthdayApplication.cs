@@ -283,7 +283,7 @@ public sealed class BirthdayApplication(IMessageSink diagnostics) : IAsyncLifeti
             TimeSpan.FromSeconds(20), () => $"the gateway is not healthy 20 s after a restart: {last}");
     }
 
-    /// <summary>The process id of each running instance of a resource, as Aspire reports it (for a project: its <c>dotnet run</c>).</summary>
+    /// <summary>The process id of each running instance of a resource, as Aspire reports it (for a project: the service itself).</summary>
     public IReadOnlyList<int> ProcessIds(string resourceName) => _health.ProcessIds(resourceName);
 
     public string LogTail(string resourceName, int lines = 40) => _logs.Tail([resourceName], lines);
