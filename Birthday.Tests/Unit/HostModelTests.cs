@@ -35,6 +35,17 @@ public sealed class HostModelTests : IDisposable
     }
 
     [Fact]
+    public async Task The_RabbitMQ_nodes_boot_once_the_first_api_instance_serves()
+    {
+        // Three Erlang VMs booting beside the api's own start held the users' door back on two cores.
+        await using var builder = await HostModelAsync();
+
+        Assert.All(["messaging-1", "messaging-2", "messaging-3"], node => Assert.Contains(
+            builder.Resources.Single(resource => resource.Name == node).Annotations.OfType<WaitAnnotation>(),
+            wait => wait.Resource.Name == "api-1" && wait.WaitType == WaitType.WaitUntilHealthy));
+    }
+
+    [Fact]
     public async Task Aspire_picks_its_own_ports_outside_the_ones_the_AppHost_chose()
     {
         await using var builder = await HostModelAsync();
