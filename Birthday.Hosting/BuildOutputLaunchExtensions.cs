@@ -6,7 +6,7 @@ public static class BuildOutputLaunchExtensions
 {
     /// <summary>
     /// While running without an IDE, Aspire starts each project through <c>dotnet run --no-build</c>, which evaluates the
-    /// project with MSBuild before the service starts (1.5 s of a core on a quiet machine, 3–4 s while everything starts
+    /// project with MSBuild before the service starts (1.5 s of a core on a quiet machine, 3–5 s while everything starts
     /// at once) and then waits beside the service for its whole life, 135 MB each (2026-12-02, docs/benchmarks.md,
     /// "Start-up"). The AppHost's build has already built every project (hence <c>--no-build</c>), so each one starts
     /// from its build output instead, as that command would start it: the same executable, the project's folder as its
