@@ -6,9 +6,9 @@ public static class DatabaseConstraints
     /// <summary>Unique lower(email) among users that are not deleted.</summary>
     public const string ActiveEmailIndex = "ix_users_active_email";
 
-    /// <summary>At most one Pending/Enqueued/Sending message per user, occasion kind and local date.</summary>
-    public const string OneOpenMessagePerOccurrence = "ix_messages_one_open_per_occurrence";
-
-    /// <summary>Idempotency keys are unique among rows that are not cancelled.</summary>
+    /// <summary>
+    /// Idempotency keys are unique among rows that are not cancelled; a key names the user, the kind and the local date,
+    /// so an occurrence has at most one live row.
+    /// </summary>
     public const string IdempotencyKeyIndex = "ix_messages_idempotency_key";
 }

@@ -22,14 +22,10 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.Ignore(m => m.IsOpen);
         message.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
 
-        // Never two open rows for one occurrence. (One open row per user and kind is the planner's rule; an admin
-        // re-drive of a Failed message may briefly add a second, older one beside next year's.)
-        message.HasIndex(m => new { m.UserId, m.Kind, m.LocalDate })
-            .IsUnique()
-            .HasFilter("status IN ('Pending', 'Enqueued', 'Sending')")
-            .HasDatabaseName(DatabaseConstraints.OneOpenMessagePerOccurrence);
-
         // A key is never reused by two live rows; a cancelled row's key may come back for the same day's replacement.
+        // The key is made of the user, the kind and the local date (Message.KeyFor), so this index also keeps an
+        // occurrence from having two open rows, or an open row beside its sent one: a second unique index on those three
+        // columns for open rows (dropped in DropOpenOccurrenceIndex) cost every create two more index entries for nothing.
         message.HasIndex(m => m.IdempotencyKey)
             .IsUnique()
             .HasFilter("status <> 'Cancelled'")

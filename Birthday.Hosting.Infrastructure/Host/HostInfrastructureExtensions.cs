@@ -10,6 +10,9 @@ public static class HostInfrastructureExtensions
     /// </summary>
     public static BirthdayInfrastructure AddHostInfrastructure(this IDistributedApplicationBuilder builder)
     {
+        // No container in this model: DCP need not keep asking a container runtime about networks.
+        OrchestratorContainerRuntime.KeepOffTheContainerRuntime(builder, OrchestratorContainerRuntime.OnPath);
+
         var binaries = ServerBinaries.Locate();
         var state = HostState.From(builder);
 

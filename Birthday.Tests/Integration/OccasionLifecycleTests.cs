@@ -117,6 +117,38 @@ public sealed class OccasionLifecycleTests(BirthdayApplication application) : ID
         Assert.Equal(2, keys.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("Pending")]
+    [InlineData("Sent")]
+    public async Task The_database_refuses_a_second_live_row_for_an_occurrence(string existingStatus)
+    {
+        // Whatever writes rows (the api, a worker chaining next year's, a bulk load), an occurrence that has an open or a
+        // sent row cannot get another live one: that would be a second message for the same day.
+        var user = await Api.CreateAsync(NewUser(birthday: "1990-09-09"));
+        await using var connection = new NpgsqlConnection(await application.ConnectionStringAsync("birthday"));
+        await connection.OpenAsync();
+        await using (var mark = new NpgsqlCommand("UPDATE messages SET status = @status WHERE user_id = @id", connection))
+        {
+            mark.Parameters.AddWithValue("status", existingStatus);
+            mark.Parameters.AddWithValue("id", Guid.Parse(Id(user)));
+            Assert.Equal(1, await mark.ExecuteNonQueryAsync());
+        }
+
+        await using var copy = new NpgsqlCommand(
+            """
+            INSERT INTO messages (id, user_id, kind, local_date, due_at, status, attempts, next_attempt_at, idempotency_key,
+                                  text, email, enqueue_count, created_at, updated_at)
+            SELECT gen_random_uuid(), user_id, kind, local_date, due_at, 'Pending', 0, due_at, idempotency_key,
+                   text, email, 0, created_at, updated_at
+            FROM messages WHERE user_id = @id
+            """, connection);
+        copy.Parameters.AddWithValue("id", Guid.Parse(Id(user)));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => copy.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, refused.SqlState);
+        Assert.Equal("ix_messages_idempotency_key", refused.ConstraintName);
+    }
+
     [Fact]
     public async Task A_name_change_rewrites_the_pending_text_in_place()
     {

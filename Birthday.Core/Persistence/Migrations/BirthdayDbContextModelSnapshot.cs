@@ -134,11 +134,6 @@ namespace Birthday.Core.Persistence.Migrations
                     b.HasIndex("UserId", "DueAt")
                         .HasDatabaseName("ix_messages_user_due");
 
-                    b.HasIndex("UserId", "Kind", "LocalDate")
-                        .IsUnique()
-                        .HasDatabaseName("ix_messages_one_open_per_occurrence")
-                        .HasFilter("status IN ('Pending', 'Enqueued', 'Sending')");
-
                     b.ToTable("messages", (string)null);
                 });
 
