@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Birthday.Hosting.Infrastructure.Host;
 
 namespace Birthday.Tests.Unit;
 
@@ -42,6 +43,14 @@ public sealed class ContainerModelTests
         Assert.Equal(["postgres-replica"], WaitsOf(builder, "birthday-replica"));
         Assert.Equal(["messaging-1", "messaging-2", "messaging-3"], WaitsOf(builder, "messaging"));
         Assert.NotEmpty(Resource(builder, "postgres-replica").Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task Aspires_orchestrator_keeps_its_own_container_runtime()
+    {
+        await using var builder = await ContainerModelAsync();
+
+        Assert.Null(builder.Configuration[OrchestratorContainerRuntime.SettingName]);
     }
 
     private static Task<IDistributedApplicationTestingBuilder> ContainerModelAsync(params string[] settings) =>

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Birthday.Hosting.Infrastructure.Host;
 
 namespace Birthday.Tests.Unit;
 
@@ -61,6 +62,23 @@ public sealed class HostModelTests : IDisposable
         Assert.NotEmpty(chosenPorts);
         Assert.All(chosenPorts, port => Assert.False(port >= aspireFirst && port <= aspireLast,
             $"port {port} is within the range Aspire picks from ({aspireFirst}–{aspireLast})"));
+    }
+
+    [Fact]
+    public async Task Aspires_orchestrator_is_named_a_container_runtime_this_machine_does_not_have()
+    {
+        await using var builder = await HostModelAsync();
+
+        var named = builder.Configuration[OrchestratorContainerRuntime.SettingName];
+        if (OrchestratorContainerRuntime.OnPath("docker") && OrchestratorContainerRuntime.OnPath("podman"))
+        {
+            Assert.Null(named);
+        }
+        else
+        {
+            Assert.NotNull(named);
+            Assert.False(OrchestratorContainerRuntime.OnPath(named), $"{named} is installed here");
+        }
     }
 
     private Task<IDistributedApplicationTestingBuilder> HostModelAsync() =>

@@ -53,38 +53,4 @@ public sealed class OrchestratorContainerRuntimeTests
         Assert.Equal(before, builder.Configuration[OrchestratorContainerRuntime.SettingName]);
         Assert.Equal("docker", builder.Configuration[setting]);
     }
-
-    [Fact]
-    public async Task The_host_model_names_a_runtime_this_machine_does_not_have()
-    {
-        var state = Directory.CreateTempSubdirectory("birthday-model-").FullName;
-        try
-        {
-            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(
-                ["--Infrastructure:Mode=host", $"--Infrastructure:StateDirectory={state}"]);
-
-            var named = builder.Configuration[OrchestratorContainerRuntime.SettingName];
-            if (OrchestratorContainerRuntime.OnPath("docker") && OrchestratorContainerRuntime.OnPath("podman"))
-            {
-                Assert.Null(named);
-            }
-            else
-            {
-                Assert.NotNull(named);
-                Assert.False(OrchestratorContainerRuntime.OnPath(named), $"{named} is installed here");
-            }
-        }
-        finally
-        {
-            Directory.Delete(state, recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task The_container_model_keeps_Aspires_choice()
-    {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Birthday_AppHost>(["--Infrastructure:Mode=containers"]);
-
-        Assert.Null(builder.Configuration[OrchestratorContainerRuntime.SettingName]);
-    }
 }
